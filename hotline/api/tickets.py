@@ -1,0 +1,45 @@
+"""Reading tickets and their timeline; what each reader may see is decided by the ticket service."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from hotline.api.deps import Conn, Staff
+from hotline.intake.schemas import Channel
+from hotline.tickets import service
+from hotline.tickets.schemas import EventOut, TicketOut, TicketPage, present_summary, present_ticket
+from hotline.tickets.states import STATUSES
+from typing import Literal
+
+router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+
+
+@router.get("", response_model=TicketPage)
+async def list_tickets(
+    conn: Conn, viewer: Staff,
+    status: Status | None = None,
+    channel: Channel | None = None,
+    department: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=service.PAGE_SIZE_MAX)] = 20,
+) -> TicketPage:
+    rows, total = await service.list_tickets(
+        conn, viewer=viewer, status=status, channel=channel, department=department, q=q or None,
+        page=page, page_size=page_size,
+    )
+    return TicketPage(items=[present_summary(r) for r in rows], page=page, page_size=page_size, total=total)
+
+
+@router.get("/{ticket_number}", response_model=TicketOut)
+async def get_ticket(ticket_number: str, conn: Conn, viewer: Staff) -> TicketOut:
+    ticket = await service.get_ticket(conn, ticket_number=ticket_number, viewer=viewer)
+    return present_ticket(ticket, reveal=service.may_see_personal_data(viewer, ticket))
+
+
+@router.get("/{ticket_number}/events", response_model=list[EventOut])
+async def get_events(ticket_number: str, conn: Conn, viewer: Staff) -> list[EventOut]:
+    ticket = await service.get_ticket(conn, ticket_number=ticket_number, viewer=viewer)
+    return [EventOut(**dict(r)) for r in await service.ticket_events(conn, ticket_id=ticket["id"])]

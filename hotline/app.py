@@ -1,0 +1,92 @@
+"""The composition root: create_app(settings) wires the pool, the models, the routers and error handling."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from hotline.api import auth, departments, dispatch, health, open311, submissions, tickets
+from hotline.config import Settings
+from hotline.db import UNAVAILABLE_ERRORS, create_pool
+from hotline.errors import DomainError
+from hotline.intake.address import Gazetteer
+from hotline.middleware import BodyLimitMiddleware
+from hotline.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def _field_errors(errors: list[dict]) -> list[dict[str, str]]:
+    fields = []
+    for err in errors:
+        loc = [str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path", "form")]
+        fields.append({"field": ".".join(loc) or "body", "reason": err.get("msg", "invalid")})
+    return fields
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = _field_errors(exc.errors())
+        message = "; ".join(f"{f['field']}: {f['reason']}" for f in fields)
+        return JSONResponse({"error": {"code": "validation_error", "message": message, "fields": fields}}, 422)
+
+    @app.exception_handler(ValidationError)
+    async def model_invalid(_: Request, exc: ValidationError) -> JSONResponse:
+        fields = _field_errors(exc.errors())
+        message = "; ".join(f"{f['field']}: {f['reason']}" for f in fields)
+        return JSONResponse({"error": {"code": "validation_error", "message": message, "fields": fields}}, 422)
+
+    for error_type in UNAVAILABLE_ERRORS:
+        @app.exception_handler(error_type)
+        async def database_unavailable(_: Request, exc: Exception) -> JSONResponse:
+            log.warning("database unavailable: %s", type(exc).__name__)
+            return JSONResponse(
+                {"error": {"code": "database_unavailable", "message": "the database is not answering; retry"}},
+                status_code=503, headers={"Retry-After": "5"},
+            )
+
+    @app.exception_handler(Exception)
+    async def internal_error(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return JSONResponse({"error": {"code": "internal_error", "message": "internal error"}}, status_code=500)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    if not settings.database_url:
+        raise ValueError("create_app needs settings.database_url (the CLI resolves the embedded one)")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        pool = await create_pool(settings, settings.database_url)
+        runtime = Runtime(settings=settings, pool=pool, gazetteer=Gazetteer.load())
+        app.state.settings = settings
+        app.state.pool = pool
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(title="12345 政务服务便民热线", version="0.1.0", lifespan=lifespan)
+    _install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    for module in (auth, submissions, tickets, dispatch, departments, open311, health):
+        app.include_router(module.router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory hotline.app:app_from_env` (several processes behind a proxy)."""
+    settings = Settings()
+    if not settings.database_url:
+        raise RuntimeError("set HOTLINE_DATABASE_URL to run several API processes on one database")
+    return create_app(settings)

@@ -1,0 +1,68 @@
+"""`hotline bench intake`: the live intake API against the bare FastAPI+asyncpg ceiling, same machine, same run."""
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+from hotline.bench.load import drive, start_server, stop_server
+from hotline.config import Settings
+
+_TEXT = "鹿城区五马街道解放街路灯不亮已经一周了，晚上出行很不安全，请尽快维修。联系电话13812345678。"
+
+
+async def _fresh_database(settings: Settings, name: str) -> str:
+    """A database of its own so the benchmark neither reads nor pollutes real data."""
+    from hotline.db import connect
+    from hotline.migrate import migrate
+    from hotline.seeds.city import seed_categories, seed_city
+
+    admin = await asyncpg.connect(settings.database_url)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    url = settings.database_url.rsplit("/", 1)[0] + "/" + name
+    if "?" in settings.database_url:
+        url += "?" + settings.database_url.split("?", 1)[1]
+    conn = await connect(url)
+    await migrate(conn)
+    async with conn.transaction():
+        await seed_city(conn)
+        await seed_categories(conn)
+    await conn.close()
+    return url
+
+
+async def run_intake_bench(settings: Settings, *, seconds: float, concurrency: int) -> dict:
+    url = await _fresh_database(settings, "hotline_bench")
+    run_id = uuid.uuid4().hex[:8]
+    env = {"HOTLINE_DATABASE_URL": url, "HOTLINE_LOAD_MODELS": "false", "HOTLINE_POOL_MAX_SIZE": "10"}
+
+    async def live(client, i):
+        return await client.post("/api/v1/submissions", json={
+            "channel": "web", "external_id": f"bench-{run_id}-{i}", "content": _TEXT,
+            "citizen": {"phone": "13812345678"}, "address": "温州市鹿城区五马街道"})
+
+    async def bare(client, i):
+        return await client.post("/insert", json={"external_id": f"bench-{run_id}-{i}", "content": _TEXT})
+
+    results = {}
+    for label, factory, request in (("live", "hotline.app:app_from_env", live),
+                                    ("ceiling", "hotline.bench.bare_app:bare_app", bare)):
+        process, base_url = start_server(factory, env)
+        try:
+            await drive(base_url, request, seconds=min(2.0, seconds), concurrency=concurrency)  # warm-up
+            results[label] = await drive(base_url, request, seconds=seconds, concurrency=concurrency)
+        finally:
+            stop_server(process)
+    live_r, ceiling_r = results["live"], results["ceiling"]
+    return {
+        "throughput_per_s": round(live_r["throughput_per_s"], 1),
+        "p50_ms": round(live_r["p50_ms"], 2),
+        "p95_ms": round(live_r["p95_ms"], 2),
+        "errors": live_r["errors"],
+        "ceiling_per_s": round(ceiling_r["throughput_per_s"], 1),
+        "ratio": round(live_r["throughput_per_s"] / ceiling_r["throughput_per_s"], 3),
+        "concurrency": concurrency,
+        "seconds": seconds,
+    }

@@ -1,0 +1,142 @@
+"""`hotline`: the command line for operators: serve, migrate, seed, users, benchmarks and models."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from typing import Optional
+
+import typer
+
+from hotline.config import Settings
+
+app = typer.Typer(help="12345 hotline platform", no_args_is_help=True, add_completion=False)
+user_app = typer.Typer(help="staff accounts", no_args_is_help=True)
+bench_app = typer.Typer(help="benchmarks: each prints one JSON line", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(bench_app, name="bench")
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _database(settings: Settings) -> Settings:
+    from hotline.embedded import resolve_database_url
+
+    return settings.model_copy(update={"database_url": resolve_database_url(settings)})
+
+
+async def _with_connection(settings: Settings, work):
+    from hotline.db import connect
+
+    conn = await connect(settings.database_url)
+    try:
+        return await work(conn)
+    finally:
+        await conn.close()
+
+
+async def _migrate(settings: Settings) -> list[str]:
+    from hotline.migrate import migrate
+
+    return await _with_connection(settings, migrate)
+
+
+async def _seed(settings: Settings) -> dict:
+    from hotline.seeds.run import seed_all
+
+    return await _with_connection(settings, lambda conn: seed_all(conn, settings))
+
+
+def _print_seed_summary(summary: dict, settings: Settings) -> None:
+    new_users = summary.pop("new_users")
+    typer.echo(f"seeded: {json.dumps(summary, ensure_ascii=False)}")
+    if new_users:
+        typer.echo(f"demo accounts (also in {settings.data_dir / 'demo-credentials.txt'}; shown only once):")
+        for username, role, password in new_users:
+            typer.echo(f"  {username:14s} {role:10s} {password}")
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    settings = _database(_settings())
+    applied = asyncio.run(_migrate(settings))
+    typer.echo(f"applied: {', '.join(applied) or 'nothing (up to date)'}")
+
+
+@app.command()
+def seed() -> None:
+    """Seed the demo city (departments, categories, users and, unless HOTLINE_DEMO=0, demo tickets)."""
+    settings = _database(_settings())
+    asyncio.run(_migrate(settings))
+    _print_seed_summary(asyncio.run(_seed(settings)), settings)
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, help="address to listen on"),
+    port: Optional[int] = typer.Option(None, help="port to listen on"),
+    prepare: bool = typer.Option(False, "--prepare", help="migrate and seed the demo city first"),
+) -> None:
+    """Serve the API and the web pages."""
+    import uvicorn
+
+    from hotline.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = _database(_settings())
+    if prepare:
+        asyncio.run(_migrate(settings))
+        _print_seed_summary(asyncio.run(_seed(settings)), settings)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                log_level="info", proxy_headers=False)
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: str = typer.Option(..., help="agent | department | supervisor | admin"),
+    department: Optional[str] = typer.Option(None, help="department code (for the department role)"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="read the password from stdin"),
+) -> None:
+    """Create a staff account."""
+    from hotline.auth.service import create_user
+    from hotline.errors import DomainError
+
+    if not password_stdin:
+        typer.echo("give the password on stdin with --password-stdin", err=True)
+        raise typer.Exit(2)
+    password = sys.stdin.readline().rstrip("\r\n")
+    settings = _database(_settings())
+
+    async def add(conn):
+        async with conn.transaction():
+            return await create_user(conn, username=username, password=password, role=role,
+                                     department_code=department)
+
+    try:
+        principal = asyncio.run(_with_connection(settings, add))
+    except DomainError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"created user {principal.username} ({principal.role}) id={principal.user_id}")
+
+
+@bench_app.command("intake")
+def bench_intake(
+    seconds: float = typer.Option(10.0, help="duration of each phase"),
+    concurrency: int = typer.Option(16, help="concurrent clients"),
+) -> None:
+    """Drive the live API's intake and a bare FastAPI+asyncpg insert endpoint; print one JSON line."""
+    from hotline.bench.intake import run_intake_bench
+
+    settings = _database(_settings())
+    result = asyncio.run(run_intake_bench(settings, seconds=seconds, concurrency=concurrency))
+    typer.echo(json.dumps(result))
+
+
+if __name__ == "__main__":
+    app()

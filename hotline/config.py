@@ -1,0 +1,47 @@
+"""Typed settings for the whole product, built once by the entry point and injected everywhere."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOTLINE_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str | None = None  # None: start the embedded PostgreSQL under data_dir
+    data_dir: Path = REPO_ROOT / "var"
+    shared_data_dir: Path = REPO_ROOT.parent / "shared" / "data"
+    secret_key: str = DEVELOPMENT_SECRET
+    token_ttl_minutes: int = 12 * 60
+    demo: bool = True  # HOTLINE_DEMO=0 seeds the city structure without demo tickets
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_body_bytes: int = 256 * 1024
+    max_content_chars: int = 20_000
+    pool_min_size: int = 2
+    pool_max_size: int = 10
+    db_command_timeout_s: float = 10.0
+    classifier_dir: Path | None = None  # default: data_dir / "models" / "classifier"
+    embedder: str = Field(default="use", description="embedder spec: use | hashing[:dim]")
+    load_models: bool = True
+
+    @model_validator(mode="after")
+    def refuse_unsafe_production(self) -> "Settings":
+        if self.environment == "production" and (
+            self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "HOTLINE_SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+        return self
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"

@@ -1,0 +1,23 @@
+-- name: claim_submission
+INSERT INTO submissions (channel, external_id, payload_hash, received_at)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (channel, external_id) DO NOTHING
+RETURNING id;
+
+-- name: existing_submission
+SELECT s.payload_hash, t.id, t.ticket_number, t.status
+FROM submissions s JOIN tickets t ON t.id = s.ticket_id
+WHERE s.channel = $1 AND s.external_id = $2;
+
+-- name: insert_ticket
+INSERT INTO tickets (
+    ticket_number, channel, type, urgency, category_path, title, content, content_masked, pii_kinds,
+    address, district_code, street_code, citizen_name, citizen_phone, citizen_id_number,
+    anonymous, confidential, received_at)
+VALUES (
+    to_char($17::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(nextval('ticket_number_seq')::text, 6, '0'),
+    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+RETURNING id, ticket_number, status;
+
+-- name: link_submission
+UPDATE submissions SET ticket_id = $2 WHERE id = $1;

@@ -1,0 +1,1 @@
+"""Demo city seed data (YAML) and the functions that load it."""

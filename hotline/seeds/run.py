@@ -1,0 +1,22 @@
+"""`hotline seed`: the whole demo city in one transaction, safe to run again."""
+from __future__ import annotations
+
+import asyncpg
+
+from hotline.config import Settings
+from hotline.intake.address import Gazetteer
+from hotline.seeds.city import seed_categories, seed_city
+from hotline.seeds.demo_tickets import seed_demo_tickets
+from hotline.seeds.users import seed_demo_users
+
+
+async def seed_all(conn: asyncpg.Connection, settings: Settings) -> dict:
+    async with conn.transaction():
+        summary = await seed_city(conn)
+        summary["categories"] = await seed_categories(conn)
+        created = await seed_demo_users(conn, settings.data_dir / "demo-credentials.txt")
+        summary["new_users"] = created
+        summary["demo_tickets"] = (
+            await seed_demo_tickets(conn, Gazetteer.load()) if settings.demo else 0
+        )
+    return summary

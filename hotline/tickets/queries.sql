@@ -1,0 +1,41 @@
+-- name: lock_ticket
+SELECT id, ticket_number, status, type, urgency, lead_department, confidential
+FROM tickets WHERE id = $1 FOR UPDATE;
+
+-- name: set_status
+UPDATE tickets SET status = $2, updated_at = now() WHERE id = $1;
+
+-- name: insert_event
+INSERT INTO ticket_events (ticket_id, action, from_status, to_status, actor_user_id, actor_role,
+                           actor_department, reason, data)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+RETURNING id, created_at;
+
+-- name: ticket_by_number
+SELECT t.*,
+       coalesce((SELECT array_agg(td.department_code ORDER BY td.role, td.department_code)
+                 FROM ticket_departments td WHERE td.ticket_id = t.id AND td.active), '{}') AS departments,
+       coalesce((SELECT array_agg(td.department_code)
+                 FROM ticket_departments td WHERE td.ticket_id = t.id), '{}') AS ever_departments
+FROM tickets t WHERE t.ticket_number = $1;
+
+-- name: list_tickets
+SELECT t.id, t.ticket_number, t.channel, t.status, t.type, t.urgency, t.category_path, t.title,
+       t.content_masked, t.district_code, t.lead_department, t.sign_by, t.reply_by, t.received_at,
+       t.created_at, t.updated_at, t.confidential,
+       count(*) OVER () AS total
+FROM tickets t
+WHERE ($1::text IS NULL OR t.status = $1)
+  AND ($2::text IS NULL OR t.channel = $2)
+  AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM ticket_departments td
+                                   WHERE td.ticket_id = t.id AND td.department_code = $3))
+  AND ($4::text IS NULL OR t.ticket_number = $4 OR t.content_masked ILIKE $5 OR t.title ILIKE $5
+       OR ($6 AND t.citizen_phone = $4))
+ORDER BY t.received_at DESC, t.id DESC
+LIMIT $7 OFFSET $8;
+
+-- name: ticket_events
+SELECT e.id, e.action, e.from_status, e.to_status, e.actor_role, e.actor_department,
+       u.username AS actor_username, e.reason, e.data, e.created_at
+FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_user_id
+WHERE e.ticket_id = $1 ORDER BY e.id;

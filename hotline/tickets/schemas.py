@@ -1,0 +1,126 @@
+"""What the API shows of a ticket, with personal data masked for readers not entitled to it."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from hotline.intake.pii import mask, mask_text
+from hotline.tickets.states import allowed_actions
+
+
+class CitizenOut(BaseModel):
+    name: str | None
+    phone: str | None
+    id_number: str | None
+    anonymous: bool
+    confidential: bool
+    masked: bool
+
+
+class TicketOut(BaseModel):
+    id: int
+    ticket_number: str
+    channel: str
+    status: str
+    type: str | None
+    urgency: str
+    category: str | None
+    title: str | None
+    content: str
+    address: str | None
+    district_code: str | None
+    street_code: str | None
+    citizen: CitizenOut
+    lead_department: str | None
+    departments: list[str]
+    sign_by: datetime | None
+    reply_by: datetime | None
+    original_reply_by: datetime | None
+    received_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    allowed_actions: list[str]
+
+
+class TicketSummary(BaseModel):
+    ticket_number: str
+    channel: str
+    status: str
+    type: str | None
+    urgency: str
+    category: str | None
+    title: str | None
+    excerpt: str
+    district_code: str | None
+    lead_department: str | None
+    sign_by: datetime | None
+    reply_by: datetime | None
+    received_at: datetime
+
+
+class TicketPage(BaseModel):
+    items: list[TicketSummary]
+    page: int
+    page_size: int
+    total: int
+
+
+class EventOut(BaseModel):
+    id: int
+    action: str
+    from_status: str | None
+    to_status: str
+    actor_role: str
+    actor_department: str | None
+    actor_username: str | None
+    reason: str | None
+    data: dict[str, Any]
+    created_at: datetime
+
+
+def _masked(kind: str, value: str | None, reveal: bool) -> str | None:
+    if value is None or reveal:
+        return value
+    return mask(kind, value)
+
+
+def _masked_text(text: str | None, reveal: bool) -> str | None:
+    if text is None or reveal:
+        return text
+    return mask_text(text)[0]
+
+
+def present_ticket(row: Any, *, reveal: bool) -> TicketOut:
+    return TicketOut(
+        id=row["id"], ticket_number=row["ticket_number"], channel=row["channel"], status=row["status"],
+        type=row["type"], urgency=row["urgency"], category=row["category_path"],
+        title=_masked_text(row["title"], reveal),
+        content=row["content"] if reveal else row["content_masked"],
+        address=row["address"] if reveal or not row["confidential"] else None,
+        district_code=row["district_code"], street_code=row["street_code"],
+        citizen=CitizenOut(
+            name=_masked("name", row["citizen_name"], reveal),
+            phone=_masked("mobile" if (row["citizen_phone"] or "").startswith("1") else "landline",
+                          row["citizen_phone"], reveal),
+            id_number=_masked("id_number", row["citizen_id_number"], reveal),
+            anonymous=row["anonymous"], confidential=row["confidential"], masked=not reveal,
+        ),
+        lead_department=row["lead_department"], departments=list(row["departments"]),
+        sign_by=row["sign_by"], reply_by=row["reply_by"], original_reply_by=row["original_reply_by"],
+        received_at=row["received_at"], created_at=row["created_at"], updated_at=row["updated_at"],
+        allowed_actions=allowed_actions(row["status"]),
+    )
+
+
+def present_summary(row: Any) -> TicketSummary:
+    text = row["content_masked"]
+    return TicketSummary(
+        ticket_number=row["ticket_number"], channel=row["channel"], status=row["status"], type=row["type"],
+        urgency=row["urgency"], category=row["category_path"],
+        title=_masked_text(row["title"], False),
+        excerpt=text[:120] + ("…" if len(text) > 120 else ""),
+        district_code=row["district_code"], lead_department=row["lead_department"],
+        sign_by=row["sign_by"], reply_by=row["reply_by"], received_at=row["received_at"],
+    )

@@ -1,0 +1,98 @@
+"""The ticket core: state changes with their event, reads with the reader's rights applied.
+
+Services never commit: the caller owns the transaction, so a state change and its event land together.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from hotline.auth.tokens import Principal
+from hotline.errors import Forbidden, NotFound
+from hotline.sql import load_queries
+from hotline.tickets.states import next_status
+
+Q = load_queries(__file__)
+PAGE_SIZE_MAX = 100
+
+
+def actor_role(actor: Principal | None) -> str:
+    return actor.role if actor else "public"
+
+
+async def record_event(
+    conn: asyncpg.Connection, *, ticket_id: int, action: str, from_status: str | None, to_status: str,
+    actor: Principal | None, reason: str | None = None, data: dict[str, Any] | None = None,
+) -> asyncpg.Record:
+    return await conn.fetchrow(
+        Q.insert_event, ticket_id, action, from_status, to_status,
+        actor.user_id if actor else None, actor_role(actor),
+        actor.department_code if actor else None, reason, data or {},
+    )
+
+
+async def transition(
+    conn: asyncpg.Connection, *, ticket_id: int, action: str, actor: Principal | None,
+    reason: str | None = None, data: dict[str, Any] | None = None,
+) -> asyncpg.Record:
+    """Move the ticket by `action` (or raise IllegalTransition) and log it; returns the locked row."""
+    row = await conn.fetchrow(Q.lock_ticket, ticket_id)
+    if row is None:
+        raise NotFound(f"ticket {ticket_id} not found")
+    target = next_status(row["status"], action)
+    await conn.execute(Q.set_status, ticket_id, target)
+    await record_event(
+        conn, ticket_id=ticket_id, action=action, from_status=row["status"], to_status=target,
+        actor=actor, reason=reason, data=data,
+    )
+    return row
+
+
+def may_read(viewer: Principal | None, ticket: asyncpg.Record) -> bool:
+    if viewer is None:
+        return False
+    if viewer.role == "department":
+        return viewer.department_code in ticket["ever_departments"]
+    return True
+
+
+def may_see_personal_data(viewer: Principal | None, ticket: asyncpg.Record) -> bool:
+    """Departments never see citizen data; a report's (举报) reporter is hidden from everyone by default."""
+    if viewer is None or viewer.role == "department":
+        return False
+    return not ticket["confidential"]
+
+
+async def get_ticket(conn: asyncpg.Connection, *, ticket_number: str, viewer: Principal | None) -> asyncpg.Record:
+    ticket = await conn.fetchrow(Q.ticket_by_number, ticket_number)
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_number} not found", field="ticket_number")
+    if not may_read(viewer, ticket):
+        # Same answer as a missing ticket would leak existence; 403 is honest and says nothing more.
+        raise Forbidden(f"ticket {ticket_number} is not visible to you")
+    return ticket
+
+
+async def list_tickets(
+    conn: asyncpg.Connection, *, viewer: Principal, status: str | None = None, channel: str | None = None,
+    department: str | None = None, q: str | None = None, page: int = 1, page_size: int = 20,
+) -> tuple[list[asyncpg.Record], int]:
+    if viewer.role == "department":
+        if department and department != viewer.department_code:
+            raise Forbidden("a department sees only its own tickets", field="department")
+        department = viewer.department_code
+    pattern = None
+    if q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+    rows = await conn.fetch(
+        Q.list_tickets, status, channel, department, q, pattern, viewer.role != "department",
+        page_size, (page - 1) * page_size,
+    )
+    total = rows[0]["total"] if rows else 0
+    return rows, total
+
+
+async def ticket_events(conn: asyncpg.Connection, *, ticket_id: int) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.ticket_events, ticket_id)

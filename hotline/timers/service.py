@@ -1,0 +1,55 @@
+"""Durable SLA timers: scheduled with the deadline, cancelled when the clock stops, fired exactly once."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+
+from hotline.sql import load_queries
+from hotline.tickets.service import record_event
+
+Q = load_queries(__file__)
+SIGN_KINDS = ["sign_warning", "sign_overdue"]
+REPLY_KINDS = ["reply_warning", "reply_overdue"]
+# Which ticket states keep each clock running; a timer that finds its clock stopped fires as a no-op.
+_CLOCK_RUNNING = {"sign": {"dispatched"}, "reply": {"dispatched", "accepted", "reopened"}}
+
+
+async def schedule(conn: asyncpg.Connection, *, ticket_id: int, due: dict[str, datetime]) -> None:
+    """Insert timers by kind, e.g. {"sign_warning": t1, "sign_overdue": t2}."""
+    for kind, due_at in due.items():
+        await conn.execute(Q.insert_timer, ticket_id, kind, due_at)
+
+
+async def cancel(conn: asyncpg.Connection, *, ticket_id: int, kinds: list[str]) -> None:
+    await conn.execute(Q.cancel_timers, ticket_id, kinds)
+
+
+async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record) -> None:
+    clock, _, stage = timer["kind"].partition("_")
+    if timer["status"] not in _CLOCK_RUNNING.get(clock, ()):
+        return
+    deadline = timer["sign_by"] if clock == "sign" else timer["reply_by"]
+    await record_event(
+        conn, ticket_id=timer["ticket_id"], action=f"sla_{stage}", from_status=timer["status"],
+        to_status=timer["status"], actor=None,
+        data={"clock": clock, "deadline": deadline.isoformat() if deadline else None, "timer_id": timer["id"]},
+    )
+    if stage == "overdue" and timer["lead_department"]:
+        await conn.execute(
+            Q.open_supervision_order, timer["ticket_id"], timer["lead_department"], timer["kind"],
+            "超时自动督办", None,
+        )
+
+
+async def fire_due_timers(conn: asyncpg.Connection, *, worker: str, batch: int = 200) -> int:
+    """Claim and fire up to `batch` due timers in the caller's transaction; returns how many were claimed."""
+    timers = await conn.fetch(Q.claim_due_timers, batch)
+    for timer in timers:
+        await _fire(conn, timer)
+        await conn.execute(Q.mark_fired, timer["id"], worker)
+    return len(timers)
+
+
+async def next_due(conn: asyncpg.Connection) -> datetime | None:
+    return await conn.fetchval(Q.next_due)
