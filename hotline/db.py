@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -40,3 +41,9 @@ async def create_pool(settings: Settings, url: str) -> asyncpg.Pool:
         command_timeout=settings.db_command_timeout_s,
         init=_init_connection,
     )
+
+
+def database_url(server_url: str, name: str) -> str:
+    """The same server and credentials, another database."""
+    parts = urlsplit(server_url)
+    return urlunsplit(parts._replace(path=f"/{name}"))

@@ -7,13 +7,13 @@ import itertools
 import os
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
 import pytest
 
 from hotline.config import Settings
+from hotline.db import database_url
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TEST_PASSWORD = "test-password-123"
@@ -27,11 +27,6 @@ TEST_USERS = {
     "dept_gov": ("department", "gov-330302"),
 }
 _counter = itertools.count()
-
-
-def database_url(server_url: str, name: str) -> str:
-    parts = urlsplit(server_url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="session")

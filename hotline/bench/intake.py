@@ -13,7 +13,7 @@ _TEXT = "鹿城区五马街道解放街路灯不亮已经一周了，晚上出�
 
 async def _fresh_database(settings: Settings, name: str) -> str:
     """A database of its own so the benchmark neither reads nor pollutes real data."""
-    from hotline.db import connect
+    from hotline.db import connect, database_url
     from hotline.migrate import migrate
     from hotline.seeds.city import seed_categories, seed_city
 
@@ -21,9 +21,7 @@ async def _fresh_database(settings: Settings, name: str) -> str:
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
-    url = settings.database_url.rsplit("/", 1)[0] + "/" + name
-    if "?" in settings.database_url:
-        url += "?" + settings.database_url.split("?", 1)[1]
+    url = database_url(settings.database_url, name)
     conn = await connect(url)
     await migrate(conn)
     async with conn.transaction():

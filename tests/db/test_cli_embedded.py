@@ -1,0 +1,58 @@
+"""`hotline serve --prepare` on a fresh data folder: embedded PostgreSQL, migrations, seed, demo accounts;
+and `hotline user add` works beside the running server on the same data folder."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from hotline.bench.load import free_port
+
+HOTLINE = [sys.executable, "-m", "hotline"]
+
+
+def test_serve_prepares_a_fresh_city_and_user_add_joins_it(tmp_path: Path):
+    port = free_port()
+    env = {**os.environ, "HOTLINE_DATA_DIR": str(tmp_path / "var"), "HOTLINE_DEMO": "0",
+           "HOTLINE_LOAD_MODELS": "false"}
+    env.pop("HOTLINE_DATABASE_URL", None)
+    server = subprocess.Popen([*HOTLINE, "serve", "--prepare", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                assert server.poll() is None, server.stdout.read()
+                time.sleep(0.1)
+        credentials = (tmp_path / "var" / "demo-credentials.txt").read_text().split("\n")
+        agent_password = next(line.split("\t")[2] for line in credentials if line.startswith("agent01\t"))
+        assert httpx.post(base + "/api/v1/auth/token",
+                          data={"username": "agent01", "password": agent_password}).status_code == 200
+
+        added = subprocess.run([*HOTLINE, "user", "add", "clerk7", "--role", "department", "--department",
+                                "zjj", "--password-stdin"], input="a-long-password\n", env=env,
+                               capture_output=True, text=True, timeout=60)
+        assert added.returncode == 0, added.stderr
+        login = httpx.post(base + "/api/v1/auth/token", data={"username": "clerk7", "password": "a-long-password"})
+        assert login.status_code == 200 and login.json()["department_code"] == "zjj"
+
+        again = subprocess.run([*HOTLINE, "user", "add", "clerk7", "--role", "agent", "--password-stdin"],
+                               input="a-long-password\n", env=env, capture_output=True, text=True, timeout=60)
+        assert again.returncode == 1 and "already exists" in again.stderr
+        tickets = httpx.get(base + "/api/v1/tickets", headers={
+            "Authorization": f"Bearer {httpx.post(base + '/api/v1/auth/token', data={'username': 'agent01', 'password': agent_password}).json()['access_token']}"})
+        assert tickets.json()["total"] == 0  # HOTLINE_DEMO=0: the city without demo tickets
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            output, _ = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            output, _ = server.communicate()
+    assert "demo accounts" in output and "agent01" in output
