@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/hotline serve --prepare
+	$(BIN)/hotline serve --prepare --worker
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -9,13 +9,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from hotline.api import auth, departments, dispatch, health, open311, submissions, tickets
+from hotline.api import auth, departments, dispatch, health, knowledge, open311, sla, submissions, tickets
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS, create_pool
 from hotline.errors import DomainError
-from hotline.intake.address import Gazetteer
 from hotline.middleware import BodyLimitMiddleware
-from hotline.runtime import Runtime
+from hotline.runtime import load_runtime
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         pool = await create_pool(settings, settings.database_url)
-        runtime = Runtime(settings=settings, pool=pool, gazetteer=Gazetteer.load())
+        runtime = await load_runtime(settings, pool)
         app.state.settings = settings
         app.state.pool = pool
         app.state.runtime = runtime
@@ -79,7 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="12345 政务服务便民热线", version="0.1.0", lifespan=lifespan)
     _install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    for module in (auth, submissions, tickets, dispatch, departments, open311, health):
+    for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health):
         app.include_router(module.router)
     return app
 

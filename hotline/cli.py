@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sys
 from typing import Optional
 
@@ -16,6 +17,20 @@ user_app = typer.Typer(help="staff accounts", no_args_is_help=True)
 bench_app = typer.Typer(help="benchmarks: each prints one JSON line", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(bench_app, name="bench")
+
+
+def _mount_model_commands() -> None:
+    """The pure libraries' own commands: `hotline classifier|knowledge|routing ...`."""
+    from classifier.cli import app as classifier_app
+    from knowledge.cli import app as knowledge_app
+    from routing.cli import app as routing_app
+
+    app.add_typer(classifier_app, name="classifier")
+    app.add_typer(knowledge_app, name="knowledge")
+    app.add_typer(routing_app, name="routing")
+    for source, name, alias in ((classifier_app, "bench-classify", "classify"), (knowledge_app, "bench-search", "search")):
+        command = next(c for c in source.registered_commands if c.name == name)
+        bench_app.command(alias, help=command.help)(command.callback)
 
 
 def _settings() -> Settings:
@@ -79,20 +94,62 @@ def seed() -> None:
 def serve(
     host: Optional[str] = typer.Option(None, help="address to listen on"),
     port: Optional[int] = typer.Option(None, help="port to listen on"),
-    prepare: bool = typer.Option(False, "--prepare", help="migrate and seed the demo city first"),
+    prepare: bool = typer.Option(False, "--prepare", help="migrate, seed the demo city, train missing models"),
+    worker: bool = typer.Option(False, "--worker", help="also run one timer worker process beside the API"),
 ) -> None:
     """Serve the API and the web pages."""
+    import subprocess
+
     import uvicorn
 
     from hotline.app import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _configure_logging()
     settings = _database(_settings())
     if prepare:
         asyncio.run(_migrate(settings))
         _print_seed_summary(asyncio.run(_seed(settings)), settings)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_level="info", proxy_headers=False)
+        _ensure_classifier(settings)
+    worker_process = None
+    if worker:
+        worker_process = subprocess.Popen([sys.executable, "-m", "hotline", "worker"],
+                                          env={**os.environ, "HOTLINE_DATABASE_URL": settings.database_url})
+    try:
+        uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                    log_level="info", proxy_headers=False)
+    finally:
+        if worker_process is not None:
+            worker_process.terminate()
+            worker_process.wait(10)
+
+
+@app.command()
+def worker() -> None:
+    """Fire due SLA timers (warnings at 75 %, overdue at 100 %, supervision orders); run as many as you like."""
+    from hotline.worker import run_worker
+
+    _configure_logging()
+    settings = _database(_settings())
+    try:
+        asyncio.run(run_worker(settings))
+    except KeyboardInterrupt:
+        pass
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _ensure_classifier(settings: Settings) -> None:
+    """Train the default classifier once (from ../shared/data when present, else the built-in examples)."""
+    model_dir = settings.classifier_dir or settings.models_dir / "classifier"
+    if not settings.load_models or (model_dir / "manifest.json").exists():
+        return
+    from classifier.training import train_default
+
+    shared = settings.shared_data_dir if settings.shared_data_dir.exists() else None
+    typer.echo(f"training the classifier into {model_dir} (from {shared or 'built-in examples'}) ...")
+    train_default(model_dir, shared)
 
 
 @user_app.command("add")
@@ -137,6 +194,8 @@ def bench_intake(
     result = asyncio.run(run_intake_bench(settings, seconds=seconds, concurrency=concurrency))
     typer.echo(json.dumps(result))
 
+
+_mount_model_commands()
 
 if __name__ == "__main__":
     app()

@@ -1,11 +1,13 @@
-"""Flows that span services: a new contact is normalised, then recorded with its event in one transaction."""
+"""Flows that span services: a new contact is normalised, classified and routed off the event loop, then
+recorded with its suggestions and its event in one transaction."""
 from __future__ import annotations
 
+import anyio
 import asyncpg
 
 from hotline.auth.tokens import Principal
 from hotline.intake.schemas import SubmissionIn
-from hotline.intake.service import prepare_submission, record_submission
+from hotline.intake.service import PreparedSubmission, prepare_submission, record_submission
 from hotline.runtime import Runtime
 
 
@@ -13,5 +15,21 @@ async def on_submission(
     runtime: Runtime, *, submission: SubmissionIn, actor: Principal | None, category_path: str | None = None,
 ) -> tuple[asyncpg.Record, bool]:
     prepared = prepare_submission(submission, runtime.gazetteer)
+    text = "\n".join(part for part in (prepared.title, prepared.content) if part)
+    classification, routes = await anyio.to_thread.run_sync(_suggest, runtime, prepared, text, category_path)
     async with runtime.pool.acquire() as conn, conn.transaction():
-        return await record_submission(conn, prepared=prepared, actor=actor, category_path=category_path)
+        return await record_submission(conn, prepared=prepared, actor=actor, category_path=category_path,
+                                       classification=classification, routes=routes)
+
+
+def _suggest(runtime: Runtime, prepared: PreparedSubmission, text: str, category_path: str | None):
+    """Model work, run off the event loop: type/category/urgency, then ranked departments with reasons."""
+    classification = runtime.classifier.predict(text) if runtime.classifier is not None else None
+    category, confidence = category_path, 1.0
+    if category is None and classification is not None:
+        category, confidence = classification["category"]["label"], classification["category"]["confidence"]
+    routes = runtime.router.route(
+        text, category=category, category_confidence=confidence, address=prepared.address,
+        district_code=prepared.district_code, street_code=prepared.street_code,
+    )
+    return classification, routes

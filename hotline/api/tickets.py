@@ -1,16 +1,15 @@
 """Reading tickets and their timeline; what each reader may see is decided by the ticket service."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from hotline.api.deps import Conn, Staff
+from hotline.api.deps import Conn, Staff, require_roles
 from hotline.intake.schemas import Channel
 from hotline.tickets import service
 from hotline.tickets.schemas import EventOut, TicketOut, TicketPage, present_summary, present_ticket
 from hotline.tickets.states import STATUSES
-from typing import Literal
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 Status = Literal[STATUSES]  # type: ignore[valid-type]
@@ -43,3 +42,9 @@ async def get_ticket(ticket_number: str, conn: Conn, viewer: Staff) -> TicketOut
 async def get_events(ticket_number: str, conn: Conn, viewer: Staff) -> list[EventOut]:
     ticket = await service.get_ticket(conn, ticket_number=ticket_number, viewer=viewer)
     return [EventOut(**dict(r)) for r in await service.ticket_events(conn, ticket_id=ticket["id"])]
+
+
+@router.get("/{ticket_number}/suggestions", dependencies=[Depends(require_roles("agent", "supervisor", "admin"))])
+async def get_suggestions(ticket_number: str, conn: Conn, viewer: Staff) -> dict[str, Any]:
+    ticket = await service.get_ticket(conn, ticket_number=ticket_number, viewer=viewer)
+    return await service.ticket_suggestions(conn, ticket_id=ticket["id"])

@@ -6,7 +6,7 @@ deadlines and timers in step, all inside the caller's transaction.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from typing import Any
 
 import asyncpg
 
@@ -15,13 +15,9 @@ from hotline.errors import Conflict, Forbidden, InvalidField, NotFound
 from hotline.sql import load_queries
 from hotline.tickets.service import record_event, transition
 from hotline.timers import service as timers
+from routing.sla import SlaClock
 
 Q = load_queries(__file__)
-
-
-class SlaClock(Protocol):
-    def deadlines(self, start: datetime, type_: str, urgency: str) -> dict[str, datetime]: ...
-    def extend(self, reply_by: datetime, working_days: int) -> datetime: ...
 
 
 def _now() -> datetime:
@@ -168,7 +164,9 @@ async def decide_extension(
         new_reply_by = sla.extend(ticket["reply_by"], request["working_days"])
         await conn.execute(Q.set_reply_by, ticket["id"], new_reply_by)
         await timers.cancel(conn, ticket_id=ticket["id"], kinds=timers.REPLY_KINDS)
-        warn_at = new_reply_by - (new_reply_by - ticket["reply_by"]) * 0.25
+        # The warning comes when 75 % of the granted working time is used, like the first deadline's.
+        granted = sla.calendar.working_minutes_between(ticket["reply_by"], new_reply_by)
+        warn_at = sla.calendar.add_working_time(ticket["reply_by"], granted * sla.warn_fraction)
         await timers.schedule(conn, ticket_id=ticket["id"],
                               due={"reply_warning": warn_at, "reply_overdue": new_reply_by})
     decided = await conn.fetchrow(

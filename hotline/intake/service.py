@@ -5,6 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 import asyncpg
 
@@ -18,6 +19,7 @@ from hotline.sql import load_queries
 from hotline.tickets.service import record_event
 
 Q = load_queries(__file__)
+HEADS = ("type", "category", "urgency")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,22 @@ class PreparedSubmission:
     address: str | None
     district_code: str | None
     street_code: str | None
+
+
+def _confident_labels(classification: dict[str, Any] | None) -> dict[str, str]:
+    if not classification:
+        return {}
+    return {head: classification[head]["label"] for head in HEADS
+            if head in classification and not classification[head]["abstain"]}
+
+
+async def _store_suggestions(conn: asyncpg.Connection, ticket_id: int, classification: dict[str, Any]) -> None:
+    version = classification.get("model_version", "unknown")
+    await conn.executemany(Q.insert_suggestion, [
+        (ticket_id, head, classification[head]["label"], float(classification[head]["confidence"]),
+         classification[head]["top3"], bool(classification[head]["abstain"]), version)
+        for head in HEADS if head in classification
+    ])
 
 
 def payload_hash(submission: SubmissionIn) -> str:
@@ -65,9 +83,14 @@ def prepare_submission(submission: SubmissionIn, gazetteer: Gazetteer) -> Prepar
 
 async def record_submission(
     conn: asyncpg.Connection, *, prepared: PreparedSubmission, actor: Principal | None,
-    category_path: str | None = None,
+    category_path: str | None = None, classification: dict[str, Any] | None = None,
+    routes: list[dict[str, Any]] | None = None,
 ) -> tuple[asyncpg.Record, bool]:
-    """Insert the ticket and its first event; on a repeated key return the existing ticket (created=False)."""
+    """Insert the ticket, its model suggestions and its first event; a repeated key returns the existing
+    ticket (created=False).
+
+    Suggestions the model does not abstain on become the ticket's working type, urgency and category until
+    an agent confirms or corrects them."""
     sub = prepared.submission
     submission_id = await conn.fetchval(
         Q.claim_submission, sub.channel, sub.external_id, prepared.payload_hash, prepared.received_at
@@ -81,13 +104,24 @@ async def record_submission(
             )
         return existing, False
     citizen = sub.citizen
+    suggested = _confident_labels(classification)
+    if "category" in suggested and not await conn.fetchval(Q.category_exists, suggested["category"]):
+        del suggested["category"]  # a model trained on another tree; keep the suggestion, not the label
     ticket = await conn.fetchrow(
-        Q.insert_ticket, sub.channel, None, "normal", category_path, prepared.title, prepared.content,
+        Q.insert_ticket, sub.channel, suggested.get("type"), suggested.get("urgency", "normal"),
+        category_path or suggested.get("category"), prepared.title, prepared.content,
         prepared.content_masked, prepared.pii_kinds, prepared.address, prepared.district_code,
         prepared.street_code, citizen.name, citizen.phone, citizen.id_number, citizen.anonymous,
         citizen.confidential, prepared.received_at,
     )
     await conn.execute(Q.link_submission, submission_id, ticket["id"])
+    if classification:
+        await _store_suggestions(conn, ticket["id"], classification)
+    if routes:
+        await conn.executemany(Q.insert_route, [
+            (ticket["id"], rank, route["department"], float(route["score"]), route["reasons"])
+            for rank, route in enumerate(routes, start=1)
+        ])
     await record_event(
         conn, ticket_id=ticket["id"], action="receive", from_status=None, to_status="received", actor=actor,
         data={"channel": sub.channel, "external_id": sub.external_id, "pii_found": prepared.pii_kinds},

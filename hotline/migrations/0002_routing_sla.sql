@@ -1,4 +1,5 @@
--- Model suggestions, routing rules as data, time-limit policies, extensions, durable timers, supervision orders.
+-- Model suggestions, extensions, durable timers, supervision orders.
+-- Routing rules and time-limit policies are reviewable seed files (hotline/seeds/duty_list.yaml, sla_policies.yaml).
 
 CREATE TABLE classification_suggestions (
     id            bigserial PRIMARY KEY,
@@ -25,38 +26,6 @@ CREATE TABLE routing_suggestions (
     created_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX routing_suggestions_ticket_idx ON routing_suggestions (ticket_id);
-
--- 权责清单 and keyword rules, editable; every edit is kept in routing_rule_history.
-CREATE TABLE routing_rules (
-    id              bigserial PRIMARY KEY,
-    kind            text NOT NULL CHECK (kind IN ('duty', 'keyword')),
-    category_path   text,            -- duty: a level-1 or level-2 path prefix
-    level           text CHECK (level IN ('city', 'district', 'street')),
-    keywords        text[],          -- keyword: any of these in the text
-    department_code text NOT NULL REFERENCES departments(code),
-    priority        integer NOT NULL DEFAULT 100,
-    note            text,
-    active          boolean NOT NULL DEFAULT true,
-    updated_at      timestamptz NOT NULL DEFAULT now()
-);
-
-CREATE TABLE routing_rule_history (
-    id          bigserial PRIMARY KEY,
-    rule_id     bigint NOT NULL REFERENCES routing_rules(id),
-    changed_by  bigint REFERENCES users(id),
-    before      jsonb,
-    after       jsonb NOT NULL,
-    changed_at  timestamptz NOT NULL DEFAULT now()
-);
-
-CREATE TABLE sla_policies (
-    type          text NOT NULL,    -- a ticket type, or '*' for any
-    urgency       text NOT NULL,    -- an urgency, or '*' for any
-    sign_minutes  integer NOT NULL,
-    reply_minutes integer NOT NULL,
-    basis         text NOT NULL CHECK (basis IN ('working', 'natural')),
-    PRIMARY KEY (type, urgency)
-);
 
 CREATE TABLE extension_requests (
     id               bigserial PRIMARY KEY,

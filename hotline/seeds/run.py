@@ -5,6 +5,7 @@ import asyncpg
 
 from hotline.config import Settings
 from hotline.intake.address import Gazetteer
+from hotline.kb.service import seed_knowledge
 from hotline.seeds.city import seed_categories, seed_city
 from hotline.seeds.demo_tickets import seed_demo_tickets
 from hotline.seeds.users import seed_demo_users
@@ -14,6 +15,7 @@ async def seed_all(conn: asyncpg.Connection, settings: Settings) -> dict:
     async with conn.transaction():
         summary = await seed_city(conn)
         summary["categories"] = await seed_categories(conn)
+        summary["knowledge"] = await seed_knowledge(conn)
         created = await seed_demo_users(conn, settings.data_dir / "demo-credentials.txt")
         summary["new_users"] = created
         summary["demo_tickets"] = (

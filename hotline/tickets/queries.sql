@@ -39,3 +39,12 @@ SELECT e.id, e.action, e.from_status, e.to_status, e.actor_role, e.actor_departm
        u.username AS actor_username, e.reason, e.data, e.created_at
 FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_user_id
 WHERE e.ticket_id = $1 ORDER BY e.id;
+
+-- name: classification_suggestions
+SELECT head, label, confidence, top3, abstain, model_version, created_at
+FROM classification_suggestions WHERE ticket_id = $1 ORDER BY id;
+
+-- name: routing_suggestions
+SELECT r.rank, r.department_code, d.name AS department_name, r.score, r.reasons
+FROM routing_suggestions r JOIN departments d ON d.code = r.department_code
+WHERE r.ticket_id = $1 ORDER BY r.rank;

@@ -96,3 +96,11 @@ async def list_tickets(
 
 async def ticket_events(conn: asyncpg.Connection, *, ticket_id: int) -> list[asyncpg.Record]:
     return await conn.fetch(Q.ticket_events, ticket_id)
+
+
+async def ticket_suggestions(conn: asyncpg.Connection, *, ticket_id: int) -> dict[str, Any]:
+    """What the models proposed at intake: type, category and urgency with confidence; departments with reasons."""
+    return {
+        "classification": [dict(r) for r in await conn.fetch(Q.classification_suggestions, ticket_id)],
+        "routes": [dict(r) for r in await conn.fetch(Q.routing_suggestions, ticket_id)],
+    }

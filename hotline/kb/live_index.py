@@ -1,0 +1,88 @@
+"""The process's search index over the knowledge tables, kept in step with edits through the change feed.
+
+Every process reads the same `knowledge_changes` rows, so an edit made through any API process is seen by
+all of them at their next search, without a restart.
+"""
+from __future__ import annotations
+
+import asyncio
+import math
+from collections import Counter
+from typing import Any
+
+import anyio
+import asyncpg
+
+from classifier.embedders import Embedder
+from knowledge import text
+from knowledge.documents import article_document, doc_id, matter_document, split_doc_id
+from knowledge.hybrid import HybridIndex, SearchHit
+from hotline.sql import load_queries
+
+
+Q = load_queries(__file__)
+
+
+class LiveKnowledgeIndex:
+    def __init__(self, embedder: Embedder | None):
+        self.index = HybridIndex(embedder) if embedder is not None else HybridIndex(mode="bm25")
+        self.rows: dict[int, dict[str, Any]] = {}  # doc id -> the matter or article row
+        self.seen_seq = 0
+        self._document_frequency: Counter[str] = Counter()
+        self._lock = asyncio.Lock()
+
+    async def refresh(self, conn: asyncpg.Connection) -> int:
+        """Apply edits made since the last look (from 0: load everything); returns how many documents changed."""
+        latest = await conn.fetchval(Q.last_change)
+        if latest <= self.seen_seq:
+            return 0
+        async with self._lock:
+            if latest <= self.seen_seq:
+                return 0
+            changed = await conn.fetch(Q.changes_since, self.seen_seq, latest)
+            matter_ids = [r["doc_id"] for r in changed if r["doc_kind"] == "matter"]
+            article_ids = [r["doc_id"] for r in changed if r["doc_kind"] == "article"]
+            matters = [dict(r) for r in await conn.fetch(Q.matters_by_ids, matter_ids)] if matter_ids else []
+            articles = [dict(r) for r in await conn.fetch(Q.articles_by_ids, article_ids)] if article_ids else []
+            gone = [doc_id(kind, row["id"]) for kind, rows in (("matter", matters), ("article", articles))
+                    for row in rows if not row["active"]]
+            await self._index([m for m in matters if m["active"]], [a for a in articles if a["active"]])
+            if gone:
+                self.index.remove(gone)
+                for key in gone:
+                    self.rows.pop(key, None)
+                self._count_words()
+            self.seen_seq = latest
+            return len(changed)
+
+    async def _index(self, matters: list[dict], articles: list[dict]) -> None:
+        documents = [matter_document(m) for m in matters] + [article_document(a) for a in articles]
+        for matter in matters:
+            self.rows[doc_id("matter", matter["id"])] = {**matter, "kind": "matter"}
+        for article in articles:
+            self.rows[doc_id("article", article["id"])] = {**article, "kind": "article"}
+        if documents:
+            await anyio.to_thread.run_sync(self.index.add, documents)
+        self._count_words()
+
+    def _count_words(self) -> None:
+        frequency: Counter[str] = Counter()
+        for row in self.rows.values():
+            document = matter_document(row) if row["kind"] == "matter" else article_document(row)
+            frequency.update(set(text.words(document["title"])) | set(text.words(document["text"])))
+        self._document_frequency = frequency
+
+    def idf(self, word: str) -> float:
+        """Rarity of a word in the knowledge base; a word it has never seen gets the highest weight."""
+        return math.log((len(self.rows) + 1) / (self._document_frequency.get(word, 0) + 0.5))
+
+    async def search(self, query: str, k: int = 10) -> list[tuple[SearchHit, dict[str, Any]]]:
+        hits = await anyio.to_thread.run_sync(self.index.search, query, k)
+        return [(hit, self.rows[hit.id]) for hit in hits if hit.id in self.rows]
+
+    async def passage(self, row: dict[str, Any], query: str) -> str:
+        document = matter_document(row) if row["kind"] == "matter" else article_document(row)
+        return await anyio.to_thread.run_sync(self.index.best_passage, document["text"], query)
+
+    def kind_and_id(self, value: int) -> tuple[str, int]:
+        return split_doc_id(value)

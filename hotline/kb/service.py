@@ -1,0 +1,127 @@
+"""The knowledge base in the database: seed import, edits with history and the change feed, answers, chat."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from hotline.kb.live_index import LiveKnowledgeIndex
+from hotline.sql import load_queries
+from knowledge.answer import compose_answer
+
+Q = load_queries(__file__)
+
+
+async def _log_change(conn: asyncpg.Connection, kind: str, row_id: int, version: int, snapshot: dict,
+                      user_id: int | None) -> None:
+    await conn.execute(Q.insert_history, kind, row_id, version, snapshot, user_id)
+    await conn.execute(Q.insert_change, kind, row_id)
+    await conn.execute(Q.notify_change, f"{kind}:{row_id}")
+
+
+def _jsonable(matter: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in matter.items()}
+
+
+async def save_matter(conn: asyncpg.Connection, matter: dict[str, Any], *, user_id: int | None) -> asyncpg.Record:
+    """Insert or update one matter (seed-file shape); the old version stays in knowledge_history."""
+    row = await conn.fetchrow(
+        Q.upsert_matter, matter["code"], matter["main_item"], matter.get("sub_item"), matter["department"],
+        matter.get("basis") or [], matter.get("materials") or [], matter.get("process") or [],
+        matter.get("internal_process") or [], matter.get("time_limit") or {}, matter.get("forms") or [],
+        matter.get("location"), matter.get("hours"), matter.get("fee"), bool(matter.get("max_one_visit")),
+        bool(matter.get("online")), matter.get("online_url"), matter.get("faqs") or [], matter.get("keywords") or [],
+        int(matter.get("version") or 1), matter.get("effective_date"), matter.get("reviewer"),
+        matter.get("review_due"), user_id,
+    )
+    await _log_change(conn, "matter", row["id"], row["version"], _jsonable(matter), user_id)
+    return row
+
+
+async def save_article(conn: asyncpg.Connection, article: dict[str, Any], *, user_id: int | None) -> asyncpg.Record:
+    row = await conn.fetchrow(
+        Q.upsert_article, article["code"], article["question"], article["answer"], article.get("department"),
+        article.get("keywords") or [], user_id,
+    )
+    await _log_change(conn, "article", row["id"], row["version"], _jsonable(article), user_id)
+    return row
+
+
+async def seed_knowledge(conn: asyncpg.Connection) -> dict[str, int]:
+    """Load the project's seed matters, articles and bundles; documents already present are left alone."""
+    from knowledge.seeds.load import load_articles, load_bundles, load_matters
+
+    existing = {r["code"] for r in await conn.fetch("SELECT code FROM matters UNION SELECT code FROM articles")}
+    matters = [m for m in load_matters() if m["code"] not in existing]
+    articles = [a for a in load_articles() if a["code"] not in existing]
+    for matter in matters:
+        await save_matter(conn, matter, user_id=None)
+    for article in articles:
+        await save_article(conn, article, user_id=None)
+    bundles = load_bundles()
+    for bundle in bundles:
+        await conn.execute(Q.upsert_bundle, bundle["code"], bundle["name"], bundle.get("description"),
+                           bundle.get("matters") or [], bundle.get("departments") or [])
+    return {"matters": len(matters), "articles": len(articles), "bundles": len(bundles)}
+
+
+def _families(index: LiveKnowledgeIndex) -> dict[str, list[dict[str, Any]]]:
+    families: dict[str, list[dict[str, Any]]] = {}
+    for row in index.rows.values():
+        if row["kind"] == "matter":
+            families.setdefault(row["main_item"], []).append(row)
+    for family in families.values():
+        family.sort(key=lambda r: r["id"])
+    return families
+
+
+async def search(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, query: str, k: int) -> list[dict]:
+    await index.refresh(conn)
+    results = []
+    for hit, row in await index.search(query, k):
+        title = row["question"] if row["kind"] == "article" else f"{row['main_item']}" + (
+            f"（{row['sub_item']}）" if row.get("sub_item") else "")
+        results.append({
+            "kind": row["kind"], "code": row["code"], "title": title, "score": round(hit.score, 4),
+            "lexical_rank": hit.lexical_rank, "dense_rank": hit.dense_rank,
+            "department": row.get("department_code"), "passage": await index.passage(row, query),
+        })
+    return results
+
+
+async def answer(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, question: str,
+                 prefer_main_item: str | None = None, assume_materials: bool = False) -> dict[str, Any]:
+    await index.refresh(conn)
+    hits = await index.search(question, 10)
+    return compose_answer(question, hits, _families(index), prefer_main_item=prefer_main_item,
+                          assume_materials=assume_materials, idf=index.idf)
+
+
+async def chat(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, conversation_id: uuid.UUID | None,
+               message: str) -> dict[str, Any]:
+    """One turn of the public chat; the conversation remembers the matter family being discussed."""
+    state: dict[str, Any] = {}
+    if conversation_id is not None:
+        row = await conn.fetchrow(Q.get_conversation, conversation_id)
+        state = row["state"] if row else {}
+    else:
+        conversation_id = uuid.uuid4()
+    context = {"prefer_main_item": state.get("main_item"), "assume_materials": bool(state.get("materials"))}
+    reply = await answer(conn, index, question=message, **context)
+    if reply["kind"] == "unknown" and state.get("main_item") and len(message) <= 12:
+        # A short follow-up that names nothing new: ask again within the family being discussed.
+        reply = await answer(conn, index, question=f"{state['main_item']}{message}", **context)
+    if reply.get("main_item"):
+        state["main_item"] = reply["main_item"]
+        state["materials"] = bool(reply.get("materials_requested")) or state.get("materials", False)
+    await conn.execute(Q.upsert_conversation, conversation_id, state)
+    await conn.execute(Q.insert_chat_message, conversation_id, "citizen", message, {})
+    await conn.execute(Q.insert_chat_message, conversation_id, "assistant", reply["message"],
+                       {"kind": reply["kind"]})
+    return {"conversation_id": str(conversation_id), **reply}
+
+
+async def review_overdue(conn: asyncpg.Connection, *, today, department: str | None) -> list[asyncpg.Record]:
+    return await conn.fetch(Q.review_overdue, today, department)
+

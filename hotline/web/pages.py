@@ -1,0 +1,153 @@
+"""The four workspaces as server-rendered pages: login, 座席 agent console, department inbox, public portal, 督办.
+
+Pages only check who may open them; everything they show or change goes through the JSON API from the
+page's script, so the API's access rules are the only ones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from hotline.api.deps import AppSettings, Conn
+from hotline.auth.service import authenticate
+from hotline.auth.tokens import Principal, issue_token
+from hotline.errors import Unauthorized
+from hotline.web.session import (
+    CSRF_COOKIE, end_session, forget_stale_session, new_login_csrf, session_principal, set_login_csrf,
+    start_session, tokens_match,
+)
+
+WEB_DIR = Path(__file__).resolve().parent
+STATIC_DIR = WEB_DIR / "static"
+templates = Jinja2Templates(directory=WEB_DIR / "templates")
+router = APIRouter(include_in_schema=False)
+
+# Every asset is ours: no inline script or style, no other origin.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+ROLE_LABELS = {"agent": "座席", "department": "承办单位", "supervisor": "督办", "admin": "管理员"}
+
+
+@dataclass(frozen=True)
+class Workspace:
+    path: str
+    label: str
+    roles: frozenset[str]
+
+
+AGENT = Workspace("/agent", "座席工作台", frozenset({"agent", "supervisor", "admin"}))
+DEPARTMENT = Workspace("/department", "承办单位工作台", frozenset({"department"}))
+SUPERVISOR = Workspace("/supervisor", "督办中心", frozenset({"supervisor", "admin"}))
+WORKSPACES = (AGENT, DEPARTMENT, SUPERVISOR)
+HOME_BY_ROLE = {"agent": AGENT.path, "department": DEPARTMENT.path, "supervisor": SUPERVISOR.path,
+                "admin": SUPERVISOR.path}
+
+
+def _render(request: Request, template: str, principal: Principal | None, *, status_code: int = 200,
+            **context) -> HTMLResponse:
+    nav = [w for w in WORKSPACES if principal and principal.role in w.roles]
+    response = templates.TemplateResponse(
+        request, template,
+        {"principal": principal, "role_label": ROLE_LABELS.get(principal.role) if principal else None,
+         "nav": nav, "current_path": request.url.path, **context},
+        status_code=status_code,
+    )
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _workspace_page(request: Request, workspace: Workspace, template: str) -> Response:
+    principal = session_principal(request)
+    if principal is None:
+        response = RedirectResponse(f"/login?next={quote(workspace.path)}", status_code=303)
+        forget_stale_session(request, response, principal)
+        return response
+    if principal.role not in workspace.roles:
+        return _render(request, "forbidden.html", principal, status_code=403, workspace=workspace)
+    return _render(request, template, principal, workspace=workspace)
+
+
+def _landing(principal: Principal, requested: str | None) -> str:
+    """Where to go after login: the page asked for if this role may open it, else the role's home."""
+    for workspace in WORKSPACES:
+        if requested == workspace.path and principal.role in workspace.roles:
+            return workspace.path
+    return HOME_BY_ROLE.get(principal.role, "/")
+
+
+def _login_form(request: Request, *, error: str | None = None, username: str = "", next_path: str = "",
+                status_code: int = 200) -> HTMLResponse:
+    token = request.cookies.get(CSRF_COOKIE) or new_login_csrf()
+    response = _render(request, "login.html", None, status_code=status_code, error=error, username=username,
+                       next_path=next_path, csrf_token=token)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        set_login_csrf(response, token, settings=request.app.state.settings)
+    forget_stale_session(request, response, session_principal(request))
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request, next: str = "") -> Response:
+    principal = session_principal(request)
+    if principal is not None:
+        return RedirectResponse(_landing(principal, next), status_code=303)
+    return _login_form(request, next_path=next)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(
+    request: Request, conn: Conn, settings: AppSettings,
+    username: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=256)],
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    next: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    if not tokens_match(request.cookies.get(CSRF_COOKIE), csrf_token):
+        return _login_form(request, error="页面已过期，请重新登录", username=username, next_path=next,
+                           status_code=403)
+    try:
+        principal = await authenticate(conn, username=username, password=password)
+    except Unauthorized:
+        return _login_form(request, error="用户名或密码错误", username=username, next_path=next, status_code=401)
+    token = issue_token(principal, secret=settings.secret_key, ttl_minutes=settings.token_ttl_minutes)
+    response = RedirectResponse(_landing(principal, next), status_code=303)
+    start_session(response, session_token=token, settings=settings)
+    return response
+
+
+@router.post("/logout")
+async def logout(settings: AppSettings) -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    end_session(response, settings=settings)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+async def portal(request: Request) -> Response:
+    principal = session_principal(request)
+    response = _render(request, "portal.html", principal)
+    forget_stale_session(request, response, principal)
+    return response
+
+
+@router.get("/agent", response_class=HTMLResponse)
+async def agent_console(request: Request) -> Response:
+    return _workspace_page(request, AGENT, "agent.html")
+
+
+@router.get("/department", response_class=HTMLResponse)
+async def department_inbox(request: Request) -> Response:
+    return _workspace_page(request, DEPARTMENT, "department.html")
+
+
+@router.get("/supervisor", response_class=HTMLResponse)
+async def supervisor_dashboard(request: Request) -> Response:
+    return _workspace_page(request, SUPERVISOR, "supervisor.html")

@@ -1,0 +1,195 @@
+// Shared by every page: the API client (with the CSRF header), Chinese labels, time formatting, DOM helpers.
+"use strict";
+
+const Hotline = (() => {
+  const LABELS = {
+    type: { consult: "咨询", complaint: "投诉", report: "举报", suggestion: "建议", help: "求助", praise: "表扬" },
+    urgency: { emergency: "特急", urgent: "紧急", normal: "一般" },
+    channel: {
+      phone: "电话", web: "网站", app: "移动端", wechat: "微信", letter: "来信", visit: "来访",
+      110: "110转办", email: "电子邮件",
+    },
+    status: {
+      received: "已受理", answered: "已直接答复", dispatched: "待签收", accepted: "办理中", returned: "已退单",
+      replied: "已答复", callback_done: "已回访", reopened: "重办", closed: "已办结", merged: "已合并",
+    },
+    action: {
+      receive: "受理", classify: "确认分类", answer: "直接答复", dispatch: "派单", sign: "签收", return: "退单",
+      reply: "办结答复", callback: "回访", reopen: "重办", close: "办结", merge: "合并",
+      extension_requested: "申请延期", extension_approved: "同意延期", extension_rejected: "驳回延期",
+      sla_warning: "时限预警", sla_overdue: "超时",
+    },
+    role: { agent: "座席", department: "承办单位", supervisor: "督办", admin: "管理员", public: "市民", system: "系统" },
+    extension: { pending: "待审批", approved: "已同意", rejected: "已驳回" },
+  };
+  const FIELD_LABELS = {
+    content: "内容", title: "标题", address: "地址", "citizen.phone": "电话", "citizen.name": "姓名",
+    "citizen.id_number": "身份证号", type: "类型", category: "业务分类", urgency: "紧急程度",
+    department: "主办单位", reason: "理由", working_days: "延期工作日", note: "说明",
+  };
+  const ERROR_TEXT = {
+    unauthorized: "登录已失效，请重新登录。",
+    forbidden: "无权执行此操作。",
+    csrf_failed: "页面已过期，请刷新后重试。",
+    not_found: "未找到该工单。",
+    database_unavailable: "系统繁忙，请稍后重试。",
+    payload_too_large: "内容过长。",
+    internal_error: "系统错误，请稍后重试。",
+  };
+  const WARNING_MS = 4 * 3600 * 1000;  // a deadline this close is shown amber
+  const timeFormat = new Intl.DateTimeFormat("zh-CN", {
+    timeZone: "Asia/Shanghai", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
+  });
+
+  function label(kind, code) {
+    if (code === null || code === undefined || code === "") return "—";
+    return (LABELS[kind] && LABELS[kind][code]) || code;
+  }
+
+  function cookie(name) {
+    const found = document.cookie.split("; ").find((part) => part.startsWith(name + "="));
+    return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
+  }
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      super(describeError(status, body));
+      this.status = status;
+      this.body = body;
+    }
+  }
+
+  function describeError(status, body) {
+    const error = (body && body.error) || {};
+    if (error.code === "validation_error" && Array.isArray(error.fields)) {
+      return "填写有误：" + error.fields.map((f) => (FIELD_LABELS[f.field] || f.field) + "（" + f.reason + "）").join("；");
+    }
+    if (error.code === "illegal_transition") {
+      return "工单当前为“" + label("status", error.current_status) + "”，不能" + label("action", error.action) + "。";
+    }
+    return ERROR_TEXT[error.code] || error.message || "请求失败（" + status + "）";
+  }
+
+  async function api(method, path, body) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method !== "GET") {
+      const csrf = cookie("hotline_csrf");
+      if (csrf) headers["X-CSRF-Token"] = csrf;
+    }
+    const response = await fetch(path, {
+      method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const data = (response.headers.get("content-type") || "").includes("json") ? await response.json() : null;
+    if (!response.ok) {
+      if (response.status === 401 && document.body.dataset.role) window.location.assign("/login?next=" + encodeURIComponent(location.pathname));
+      throw new ApiError(response.status, data);
+    }
+    return data;
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  }
+
+  function formatTime(iso) {
+    return iso ? timeFormat.format(new Date(iso)) : "—";
+  }
+
+  // overdue | warning | ok | none, for the deadline that is running in this status
+  function deadlineState(iso, now = Date.now()) {
+    if (!iso) return "none";
+    const left = new Date(iso).getTime() - now;
+    if (left < 0) return "overdue";
+    return left < WARNING_MS ? "warning" : "ok";
+  }
+
+  function remaining(iso, now = Date.now()) {
+    if (!iso) return "—";
+    const ms = new Date(iso).getTime() - now;
+    const abs = Math.abs(ms);
+    const hours = Math.floor(abs / 3600000);
+    const minutes = Math.floor((abs % 3600000) / 60000);
+    const text = hours >= 24 ? Math.floor(hours / 24) + "天" + (hours % 24) + "小时" : hours + "小时" + minutes + "分";
+    return ms < 0 ? "超时 " + text : text;
+  }
+
+  let toastTimer = null;
+  function toast(message, kind = "info") {
+    const box = document.getElementById("toast");
+    box.textContent = message;
+    box.className = "toast toast-" + kind;
+    box.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { box.hidden = true; }, kind === "error" ? 6000 : 3000);
+  }
+
+  let departmentsPromise = null;
+  function departments() {
+    departmentsPromise = departmentsPromise || api("GET", "/api/v1/departments").then((rows) => {
+      const byCode = new Map(rows.map((d) => [d.code, d]));
+      return { rows, name: (code) => (byCode.get(code) ? byCode.get(code).name : code || "—") };
+    });
+    return departmentsPromise;
+  }
+
+  function formJson(form) {
+    const values = {};
+    for (const [key, value] of new FormData(form).entries()) values[key] = typeof value === "string" ? value.trim() : value;
+    return values;
+  }
+
+  // Run an async form action with its buttons disabled, reporting failures in a toast.
+  async function busy(form, action) {
+    const buttons = form.querySelectorAll("button");
+    buttons.forEach((b) => { b.disabled = true; });
+    try {
+      return await action();
+    } catch (error) {
+      toast(error.message, "error");
+      return undefined;
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  }
+
+  function newExternalId() {
+    return crypto.randomUUID();
+  }
+
+  // Ctrl+Enter (⌘+Enter) submits the form being typed in, on every page.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    const form = event.target.closest && event.target.closest("form");
+    if (form) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const logout = document.getElementById("logout-button");
+    if (logout) {
+      logout.addEventListener("click", async () => {
+        await fetch("/logout", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": cookie("hotline_csrf") } });
+        window.location.assign("/login");
+      });
+    }
+    const deptTag = document.getElementById("current-department");
+    if (deptTag) departments().then((d) => { deptTag.textContent = d.name(deptTag.dataset.code); }).catch(() => {});
+  });
+
+  return { LABELS, api, el, label, formatTime, deadlineState, remaining, toast, departments, formJson, busy, newExternalId, ApiError };
+})();

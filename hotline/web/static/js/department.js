@@ -1,0 +1,132 @@
+// 承办单位 department inbox: its tickets by the deadline that is running, with sign / return / extension / reply.
+"use strict";
+
+(() => {
+  const { api, el, label, formatTime, deadlineState, remaining, toast, departments, formJson, busy } = Hotline;
+  const FILTERS = {
+    open: ["dispatched", "accepted", "reopened"],
+    dispatched: ["dispatched", "reopened"],
+    accepted: ["accepted"],
+    all: null,
+  };
+  const STATE_TEXT = { overdue: "已超时", warning: "即将超时" };
+  let tickets = [];
+  let filter = "open";
+  let selected = null;
+
+  // The clock that matters in this status: 签收 before signing, 办结 after (a reopened ticket keeps its 办结 clock).
+  function runningDeadline(ticket) {
+    if (ticket.status === "dispatched") return { kind: "签收", at: ticket.sign_by };
+    if (ticket.status === "accepted" || ticket.status === "reopened") return { kind: "办结", at: ticket.reply_by };
+    return { kind: "", at: null };
+  }
+
+  function byDeadline(a, b) {
+    const da = runningDeadline(a).at;
+    const db = runningDeadline(b).at;
+    if (da && db) return new Date(da) - new Date(db);
+    if (da || db) return da ? -1 : 1;
+    return new Date(b.received_at) - new Date(a.received_at);
+  }
+
+  async function loadInbox() {
+    const page = await api("GET", "/api/v1/tickets?page_size=100");
+    tickets = page.items;
+    renderStats();
+    renderList();
+  }
+
+  function renderStats() {
+    const now = Date.now();
+    const open = tickets.filter((t) => FILTERS.open.includes(t.status));
+    const states = open.map((t) => deadlineState(runningDeadline(t).at, now));
+    const stat = (text, value, kind) => el("div", { class: "stat stat-" + kind }, el("span", { class: "stat-value" }, value), el("span", { class: "stat-label" }, text));
+    document.getElementById("inbox-stats").replaceChildren(
+      stat("待签收", open.filter((t) => t.status !== "accepted").length, "info"),
+      stat("办理中", open.filter((t) => t.status === "accepted").length, "info"),
+      stat("即将超时", states.filter((s) => s === "warning").length, "warning"),
+      stat("已超时", states.filter((s) => s === "overdue").length, "overdue"),
+    );
+  }
+
+  function renderList() {
+    const allowed = FILTERS[filter];
+    const rows = tickets.filter((t) => !allowed || allowed.includes(t.status)).sort(byDeadline);
+    const now = Date.now();
+    document.getElementById("inbox-empty").hidden = rows.length > 0;
+    document.querySelector("#inbox-table tbody").replaceChildren(...rows.map((t) => {
+      const due = runningDeadline(t);
+      const state = deadlineState(due.at, now);
+      return el("tr", {
+        class: "row-" + state + (t.ticket_number === selected ? " selected" : ""), tabindex: "0",
+        dataset: { number: t.ticket_number, deadline: state },
+      },
+        el("td", {}, el("span", { class: "ticket-link" }, t.ticket_number)),
+        el("td", {}, label("type", t.type)),
+        el("td", { class: "cell-text" }, t.title || t.excerpt),
+        el("td", {}, el("span", { class: "badge status-" + t.status }, label("status", t.status))),
+        el("td", { class: "cell-nowrap" }, due.at ? due.kind + " " + formatTime(due.at) : "—"),
+        el("td", { class: "cell-nowrap" }, due.at ? el("span", { class: "deadline deadline-" + state },
+          STATE_TEXT[state] ? el("span", { class: "mark mark-" + state }, STATE_TEXT[state]) : null, remaining(due.at, now)) : "—"),
+      );
+    }));
+  }
+
+  async function select(number) {
+    selected = number;
+    renderList();
+    const ticket = await TicketView.load(number);
+    const fragment = document.getElementById("department-actions").content.cloneNode(true);
+    for (const part of fragment.querySelectorAll("[data-when]")) {
+      if (!part.dataset.when.split(" ").includes(ticket.status)) part.remove();
+    }
+    const actions = document.getElementById("detail-actions");
+    actions.replaceChildren(fragment);
+    const on = (id, type, handler) => { const node = document.getElementById(id); if (node) node.addEventListener(type, handler); };
+    on("sign-button", "click", (event) => act(event.currentTarget.parentElement, ticket, "sign", undefined, "已签收"));
+    on("return-form", "submit", (event) => submitForm(event, ticket, "return", (v) => ({ reason: v.reason }), "已退单"));
+    on("extension-form", "submit", (event) => submitForm(event, ticket, "extension-requests",
+      (v) => ({ working_days: Number(v.working_days), reason: v.reason }), "延期申请已提交，等待督办审批"));
+    on("reply-form", "submit", (event) => submitForm(event, ticket, "reply", (v) => ({ content: v.content }), "已办结答复"));
+  }
+
+  function submitForm(event, ticket, path, body, done) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    return act(form, ticket, path, body(formJson(form)), done);
+  }
+
+  async function act(container, ticket, path, body, done) {
+    await busy(container, async () => {
+      await api("POST", "/api/v1/tickets/" + encodeURIComponent(ticket.ticket_number) + "/" + path, body);
+      toast(done + "：" + ticket.ticket_number, "success");
+      await loadInbox();
+      await select(ticket.ticket_number);
+    });
+  }
+
+  function onRow(event) {
+    const row = event.target.closest("tr[data-number]");
+    if (!row || (event.type === "keydown" && event.key !== "Enter")) return;
+    select(row.dataset.number).catch((error) => toast(error.message, "error"));
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const code = document.body.dataset.department;
+    departments().then((d) => { document.getElementById("department-name").textContent = d.name(code); }).catch(() => {});
+    document.getElementById("inbox-tabs").addEventListener("click", (event) => {
+      const tab = event.target.closest("[data-filter]");
+      if (!tab) return;
+      filter = tab.dataset.filter;
+      for (const other of document.querySelectorAll("#inbox-tabs .tab")) {
+        other.classList.toggle("active", other === tab);
+        other.setAttribute("aria-selected", String(other === tab));
+      }
+      renderList();
+    });
+    const body = document.querySelector("#inbox-table tbody");
+    body.addEventListener("click", onRow);
+    body.addEventListener("keydown", onRow);
+    loadInbox().catch((error) => toast(error.message, "error"));
+  });
+})();

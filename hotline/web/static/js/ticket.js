@@ -1,0 +1,85 @@
+// The ticket detail shared by the agent console and the department inbox: fields, content and timeline.
+"use strict";
+
+const TicketView = (() => {
+  const { api, el, label, formatTime, deadlineState, remaining, departments } = Hotline;
+
+  const REASON_LABELS = { dispatch: "派单说明", extension_approved: "审批意见", extension_rejected: "审批意见" };
+
+  function citizenText(citizen) {
+    if (citizen.anonymous) return "匿名";
+    return citizen.name || "—";
+  }
+
+  function deadline(iso, running) {
+    if (!iso) return "—";
+    const state = running ? deadlineState(iso) : "none";
+    return el("span", { class: "deadline deadline-" + state }, formatTime(iso),
+      running ? el("small", {}, "（" + remaining(iso) + "）") : null);
+  }
+
+  function eventDetail(event, deptName) {
+    const data = event.data || {};
+    const parts = [];
+    if (event.action === "classify") {
+      parts.push(label("type", data.type) + " · " + label("urgency", data.urgency) + (data.category ? " · " + data.category : ""));
+    }
+    if (event.action === "dispatch" && data.department) parts.push("主办：" + deptName(data.department));
+    if (data.content) parts.push(data.content);
+    if (data.working_days) parts.push("延期 " + data.working_days + " 个工作日");
+    if (event.reason) parts.push((REASON_LABELS[event.action] || "理由") + "：" + event.reason);
+    return parts.join("；");
+  }
+
+  function renderTimeline(list, events, deptName) {
+    list.replaceChildren(...events.map((event) => el("li", { class: "timeline-item action-" + event.action },
+      el("span", { class: "timeline-time" }, formatTime(event.created_at)),
+      el("span", { class: "timeline-action" }, label("action", event.action)),
+      el("span", { class: "timeline-actor" },
+        event.actor_department ? deptName(event.actor_department) : label("role", event.actor_role),
+        event.actor_username ? " · " + event.actor_username : ""),
+      el("span", { class: "timeline-status" }, label("status", event.to_status)),
+      el("div", { class: "timeline-detail" }, eventDetail(event, deptName)),
+    )));
+  }
+
+  function render(ticket, events, deptName) {
+    document.getElementById("ticket-empty").hidden = true;
+    document.getElementById("ticket-detail").hidden = false;
+    document.getElementById("detail-number").textContent = ticket.ticket_number;
+    const status = document.getElementById("detail-status");
+    status.textContent = label("status", ticket.status);
+    status.className = "badge status-" + ticket.status;
+    document.getElementById("detail-type").textContent = "类型：" + label("type", ticket.type);
+    document.getElementById("detail-urgency").textContent = label("urgency", ticket.urgency);
+    document.getElementById("detail-urgency").className = "badge urgency-" + ticket.urgency;
+    const c = ticket.citizen;
+    const rows = [
+      ["渠道", label("channel", ticket.channel)], ["受理时间", formatTime(ticket.received_at)],
+      ["来电人", citizenText(c) + (c.confidential ? "（保密）" : "")], ["联系电话", c.phone || "—"],
+      ["地址", ticket.address || "—"], ["业务分类", ticket.category || "—"],
+      ["主办单位", deptName(ticket.lead_department)],
+      ["签收时限", deadline(ticket.sign_by, ticket.status === "dispatched")],
+      ["办结时限", deadline(ticket.reply_by, ["dispatched", "accepted", "reopened"].includes(ticket.status))],
+    ];
+    if (ticket.original_reply_by && ticket.original_reply_by !== ticket.reply_by) {
+      rows.push(["原办结时限", formatTime(ticket.original_reply_by)]);
+    }
+    document.getElementById("detail-fields").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+    document.getElementById("detail-content").replaceChildren(
+      ticket.title ? el("h3", { class: "detail-title" }, ticket.title) : "", el("p", {}, ticket.content));
+    renderTimeline(document.getElementById("detail-timeline"), events, deptName);
+  }
+
+  // Fetch and show one ticket; returns it so the page can offer the actions its status allows.
+  async function load(ticketNumber) {
+    const number = encodeURIComponent(ticketNumber);
+    const [ticket, events, depts] = await Promise.all([
+      api("GET", "/api/v1/tickets/" + number), api("GET", "/api/v1/tickets/" + number + "/events"), departments(),
+    ]);
+    render(ticket, events, depts.name);
+    return ticket;
+  }
+
+  return { load };
+})();

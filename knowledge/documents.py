@@ -1,0 +1,52 @@
+"""Matters and articles as search documents: one id space (matter 2n, article 2n+1), title and body text."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+FORM_LABELS = {"original": "原件", "copy": "复印件", "original_or_copy": "原件或复印件"}
+
+
+def doc_id(kind: str, row_id: int) -> int:
+    return row_id * 2 + (1 if kind == "article" else 0)
+
+
+def split_doc_id(value: int) -> tuple[str, int]:
+    return ("article" if value % 2 else "matter"), value // 2
+
+
+def matter_title(matter: Mapping[str, Any]) -> str:
+    sub = matter.get("sub_item")
+    return f"{matter['main_item']}（{sub}）" if sub else matter["main_item"]
+
+
+def matter_document(matter: Mapping[str, Any]) -> dict[str, Any]:
+    """What search sees of a matter: names and colloquial keywords first, then materials, FAQs, place."""
+    parts = [
+        " ".join(matter.get("keywords") or []),
+        "所需材料：" + "、".join(m["name"] for m in matter.get("materials") or []),
+        *[f"{faq['q']}{faq['a']}" for faq in matter.get("faqs") or []],
+        "办理流程：" + "、".join(matter.get("process") or []),
+        f"办理地点：{matter.get('location') or ''}",
+        f"收费：{matter.get('fee') or ''}",
+    ]
+    return {"id": doc_id("matter", matter["id"]), "title": matter_title(matter), "text": "\n".join(parts)}
+
+
+def article_document(article: Mapping[str, Any]) -> dict[str, Any]:
+    keywords = " ".join(article.get("keywords") or [])
+    return {"id": doc_id("article", article["id"]), "title": article["question"],
+            "text": f"{keywords}\n{article['answer']}"}
+
+
+def material_line(material: Mapping[str, Any]) -> str:
+    """One material as a person reads it: 居民户口簿（原件1份，核验后退回）；conditional ones say when."""
+    form = FORM_LABELS.get(material.get("form"), "")
+    copies = material.get("copies")
+    detail = f"{form}{copies}份" if copies else form
+    extras = [detail] if detail else []
+    if material.get("note"):
+        extras.append(material["note"])
+    line = material["name"] + (f"（{'，'.join(extras)}）" if extras else "")
+    if not material.get("required", True) and material.get("condition"):
+        line = f"{material['condition']}：{line}"
+    return line

@@ -1,0 +1,64 @@
+"""Command line for the department model: train, evaluate, cross-validate; each prints JSON as its last line."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from routing.artifacts import load_model, save_model
+from routing.datasets import read_rows, sha256_of
+from routing.evaluation import cross_validate, evaluate
+from routing.model import DepartmentModel
+
+app = typer.Typer(help="Text → responsible department model.", no_args_is_help=True)
+
+DataOpt = Annotated[Path, typer.Option("--data", exists=True, dir_okay=False, help="JSONL or CSV (UTF-8)")]
+TextFieldOpt = Annotated[str, typer.Option("--text-field", help="what the caller said (the only input at prediction)")]
+LabelFieldOpt = Annotated[str, typer.Option("--label-field", help="the department that handled it")]
+ContextOpt = Annotated[list[str], typer.Option(
+    "--context-field", help="training-only text field, e.g. an FAQ answer or the department's reply (repeatable)")]
+FoldsOpt = Annotated[int, typer.Option("--folds", min=2)]
+
+
+def _print(result: dict) -> None:
+    typer.echo(json.dumps(result, ensure_ascii=False))
+
+
+@app.command()
+def train(data: DataOpt, text_field: TextFieldOpt, label_field: LabelFieldOpt,
+          out: Annotated[Path, typer.Option("--out", help="model folder to write")],
+          context_field: ContextOpt = [], folds: FoldsOpt = 5,
+          skip_cv: Annotated[bool, typer.Option("--skip-cv", help="don't cross-validate for the manifest")] = False,
+          ) -> None:
+    """Fit on all rows of FILE and write model + manifest (with k-fold metrics unless --skip-cv)."""
+    texts, labels, contexts = read_rows(data, text_field, label_field, context_field)
+    estimator = DepartmentModel()
+    metrics = None if skip_cv else cross_validate(estimator, texts, labels, contexts, folds=folds)
+    model = estimator.fit(texts, labels, context=contexts)
+    save_model(out, model, {
+        "task": "department", "source": data.name, "text_field": text_field, "label_field": label_field,
+        "context_fields": context_field, "n": len(texts), "data_sha256": sha256_of(texts, labels),
+        "labels": [str(c) for c in model.classes_], "params": model.get_params(), "metrics": metrics,
+    })
+    _print({"model": str(out), "n": len(texts), "labels": len(model.classes_), "cross_validation": metrics})
+
+
+@app.command("evaluate")
+def evaluate_command(model: Annotated[Path, typer.Option("--model", exists=True, file_okay=False)],
+                     data: DataOpt, text_field: TextFieldOpt, label_field: LabelFieldOpt) -> None:
+    """Score a model folder on labelled rows (text only; departments it never saw count as misses)."""
+    fitted, _ = load_model(model)
+    texts, labels, _ = read_rows(data, text_field, label_field)
+    _print(evaluate(fitted, texts, labels))
+
+
+@app.command("cross-validate")
+def cross_validate_command(data: DataOpt, text_field: TextFieldOpt, label_field: LabelFieldOpt,
+                           context_field: ContextOpt = [], folds: FoldsOpt = 5,
+                           random_state: Annotated[int, typer.Option("--random-state")] = 0) -> None:
+    """Stratified k-fold on FILE; context fields of the held-out fold are never used."""
+    texts, labels, contexts = read_rows(data, text_field, label_field, context_field)
+    _print(cross_validate(DepartmentModel(random_state=random_state), texts, labels,
+                          contexts if context_field else None, folds=folds, random_state=random_state))

@@ -1,0 +1,101 @@
+"""Text → responsible department, learned from dispatch history (a scikit-learn estimator)."""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+import jieba
+import numpy as np
+import opencc
+from scipy.sparse import hstack
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+
+
+@lru_cache(maxsize=1)
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def simplify(text: str) -> str:
+    """Full/half width folded (NFKC) and Traditional converted to Simplified, so both scripts share features."""
+    return _to_simplified().convert(unicodedata.normalize("NFKC", text))
+
+
+def jieba_words(text: str) -> list[str]:
+    # module-level so a fitted vectorizer pickles
+    return [word for word in jieba.lcut(text) if word.strip()]
+
+
+class DepartmentModel(ClassifierMixin, BaseEstimator):
+    """Character and jieba-word TF-IDF with a class-balanced linear SVM.
+
+    `fit` may take `context`: for each row, texts seen only in training (e.g. the FAQ answer or the
+    department's reply). They add the vocabulary of the matter to its department; prediction uses the
+    question alone. `predict_proba` is a softmax of the SVM margins at `temperature` (a ranking score,
+    not a calibrated probability).
+    """
+
+    def __init__(self, char_ngrams=(1, 2), word_ngrams=(1, 2), C=1.0, class_weight="balanced",
+                 context_chars=300, temperature=0.1, random_state=0):
+        self.char_ngrams = char_ngrams
+        self.word_ngrams = word_ngrams
+        self.C = C
+        self.class_weight = class_weight
+        self.context_chars = context_chars
+        self.temperature = temperature
+        self.random_state = random_state
+
+    def fit(self, texts: Sequence[str], departments: Sequence[str],
+            context: Sequence[Sequence[str]] | None = None) -> DepartmentModel:
+        if len(texts) != len(departments):
+            raise ValueError(f"texts and departments differ in length: {len(texts)} != {len(departments)}")
+        if context is not None and len(context) != len(texts):
+            raise ValueError(f"context needs one entry per text: {len(context)} != {len(texts)}")
+        if len(set(departments)) < 2:
+            raise ValueError("departments: at least two different departments are needed to learn to choose")
+        documents, labels = [simplify(t) for t in texts], list(departments)
+        for extra, department in zip(context or [], departments):
+            for passage in extra:
+                if passage and passage.strip():
+                    documents.append(simplify(passage[: self.context_chars]))
+                    labels.append(department)
+        self.char_vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=tuple(self.char_ngrams),
+                                                sublinear_tf=True)
+        self.word_vectorizer_ = TfidfVectorizer(tokenizer=jieba_words, token_pattern=None, lowercase=True,
+                                                ngram_range=tuple(self.word_ngrams), sublinear_tf=True)
+        features = hstack([self.char_vectorizer_.fit_transform(documents),
+                           self.word_vectorizer_.fit_transform(documents)]).tocsr()
+        self.svm_ = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+        self.svm_.fit(features, labels)
+        self.classes_ = self.svm_.classes_
+        return self
+
+    def _features(self, texts: Sequence[str]):
+        documents = [simplify(t) for t in texts]
+        return hstack([self.char_vectorizer_.transform(documents), self.word_vectorizer_.transform(documents)]).tocsr()
+
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        margins = self.svm_.decision_function(self._features(texts))
+        if margins.ndim == 1:  # two departments: sklearn gives one margin for the second class
+            margins = np.column_stack([-margins, margins])
+        return margins
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        scaled = self.decision_function(texts) / self.temperature
+        scaled -= scaled.max(axis=1, keepdims=True)
+        weights = np.exp(scaled)
+        return weights / weights.sum(axis=1, keepdims=True)
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        return self.classes_[np.argmax(self.decision_function(texts), axis=1)]
+
+    def rank(self, text: str, k: int = 3) -> list[tuple[str, float]]:
+        """The `k` most likely departments for one text, with their scores."""
+        probabilities = self.predict_proba([text])[0]
+        order = np.argsort(-probabilities)[:k]
+        return [(str(self.classes_[i]), float(probabilities[i])) for i in order]

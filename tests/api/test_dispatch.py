@@ -1,0 +1,129 @@
+"""The department's side of a ticket: dispatch with deadlines, sign, return, extension, reply; roles enforced."""
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+
+async def new_ticket(api, tokens, content="鹿城区五马街道解放街有饭店夜间噪音扰民，请处理。", type_="complaint"):
+    created = await api.post("/api/v1/submissions", headers=tokens["agent"], json={
+        "channel": "phone", "external_id": str(uuid.uuid4()), "content": content,
+        "citizen": {"name": "赵六", "phone": "13612345678"}, "address": "温州市鹿城区五马街道"})
+    number = created.json()["ticket_number"]
+    if type_:
+        response = await api.post(f"/api/v1/tickets/{number}/classification", headers=tokens["agent"],
+                                  json={"type": type_, "category": "城乡建设", "urgency": "normal"})
+        assert response.status_code == 200, response.text
+    return number
+
+
+async def events(api, tokens, number):
+    return [e["action"] for e in (await api.get(f"/api/v1/tickets/{number}/events", headers=tokens["supervisor"])).json()]
+
+
+async def test_intake_suggests_departments_with_reasons(api, tokens):
+    number = await new_ticket(api, tokens, type_=None)
+    suggestions = (await api.get(f"/api/v1/tickets/{number}/suggestions", headers=tokens["agent"])).json()
+    assert suggestions["routes"], "a noise complaint in 鹿城区 must get department suggestions"
+    best = suggestions["routes"][0]
+    assert best["reasons"] and best["department_code"] in {"lc-zhzf", "zhzfj", "gov-330302"}
+    forbidden = await api.get(f"/api/v1/tickets/{number}/suggestions", headers=tokens["dept_zjj"])
+    assert forbidden.status_code in (403, 404)
+
+
+async def test_full_journey_dispatch_sign_extend_reply(api, tokens):
+    number = await new_ticket(api, tokens)
+    dispatched = await api.post(f"/api/v1/tickets/{number}/dispatch", headers=tokens["agent"],
+                                json={"department": "zjj", "co_departments": ["zhzfj"], "note": "请核查"})
+    assert dispatched.status_code == 200, dispatched.text
+    body = dispatched.json()
+    assert body["status"] == "dispatched" and body["lead_department"] == "zjj"
+    assert datetime.fromisoformat(body["sign_by"]) < datetime.fromisoformat(body["reply_by"])
+
+    co_sign = await api.post(f"/api/v1/tickets/{number}/sign", headers=tokens["dept_zhzfj"])
+    assert co_sign.status_code == 403  # the co-department sees it but the lead signs
+    assert (await api.get(f"/api/v1/tickets/{number}", headers=tokens["dept_zhzfj"])).status_code == 200
+    assert (await api.post(f"/api/v1/tickets/{number}/sign", headers=tokens["dept_zjj"])).json()["status"] == "accepted"
+
+    request = await api.post(f"/api/v1/tickets/{number}/extension-requests", headers=tokens["dept_zjj"],
+                             json={"working_days": 3, "reason": "需现场勘查"})
+    assert request.status_code == 201, request.text
+    twice = await api.post(f"/api/v1/tickets/{number}/extension-requests", headers=tokens["dept_zjj"],
+                           json={"working_days": 2, "reason": "再申请"})
+    assert twice.status_code == 409
+    request_id = request.json()["id"]
+    assert (await api.post(f"/api/v1/extension-requests/{request_id}/approve", headers=tokens["dept_zjj"])).status_code == 403
+    approved = await api.post(f"/api/v1/extension-requests/{request_id}/approve", headers=tokens["supervisor"],
+                              json={"note": "同意"})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    ticket = (await api.get(f"/api/v1/tickets/{number}", headers=tokens["supervisor"])).json()
+    assert datetime.fromisoformat(ticket["reply_by"]) == datetime.fromisoformat(approved.json()["reply_by_after"])
+    assert datetime.fromisoformat(ticket["reply_by"]) > datetime.fromisoformat(ticket["original_reply_by"])
+
+    replied = await api.post(f"/api/v1/tickets/{number}/reply", headers=tokens["dept_zjj"],
+                             json={"content": "已现场核查并责令整改。"})
+    assert replied.json()["status"] == "replied"
+    assert await events(api, tokens, number) == [
+        "receive", "classify", "dispatch", "sign", "extension_requested", "extension_approved", "reply"]
+
+
+async def test_return_goes_back_to_the_dispatch_queue_with_the_reason(api, tokens):
+    number = await new_ticket(api, tokens)
+    await api.post(f"/api/v1/tickets/{number}/dispatch", headers=tokens["agent"], json={"department": "zjj"})
+    empty = await api.post(f"/api/v1/tickets/{number}/return", headers=tokens["dept_zjj"], json={"reason": " "})
+    assert empty.status_code == 422
+    returned = await api.post(f"/api/v1/tickets/{number}/return", headers=tokens["dept_zjj"],
+                              json={"reason": "不属于本单位职责，建议转综合执法"})
+    assert returned.json()["status"] == "returned" and returned.json()["lead_department"] is None
+    again = await api.post(f"/api/v1/tickets/{number}/dispatch", headers=tokens["agent"], json={"department": "zhzfj"})
+    assert again.json()["status"] == "dispatched" and again.json()["lead_department"] == "zhzfj"
+    timeline = (await api.get(f"/api/v1/tickets/{number}/events", headers=tokens["agent"])).json()
+    assert timeline[3]["action"] == "return" and timeline[3]["reason"] == "不属于本单位职责，建议转综合执法"
+
+
+@pytest.mark.parametrize("action,body,role", [
+    ("sign", None, "agent"), ("reply", {"content": "x"}, "agent"), ("answer", {"content": "x"}, "dept_zjj"),
+    ("dispatch", {"department": "zjj"}, "dept_zjj"),
+])
+async def test_roles_are_enforced(api, tokens, action, body, role):
+    number = await new_ticket(api, tokens)
+    response = await api.post(f"/api/v1/tickets/{number}/{action}", headers=tokens[role], json=body)
+    assert response.status_code == 403
+
+
+async def test_illegal_moves_answer_409_with_state_and_action(api, tokens):
+    number = await new_ticket(api, tokens)
+    await api.post(f"/api/v1/tickets/{number}/dispatch", headers=tokens["agent"], json={"department": "zjj"})
+    response = await api.post(f"/api/v1/tickets/{number}/reply", headers=tokens["dept_zjj"], json={"content": "好"})
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert (error["current_status"], error["action"]) == ("dispatched", "reply")
+
+
+async def test_direct_answer_closes_a_consultation(api, tokens):
+    number = await new_ticket(api, tokens, content="请问社保卡补办要带什么？", type_="consult")
+    answered = await api.post(f"/api/v1/tickets/{number}/answer", headers=tokens["agent"],
+                              json={"content": "带身份证到任一社保服务网点即可补办。"})
+    assert answered.json()["status"] == "answered"
+
+
+async def test_dispatch_needs_a_type_and_a_real_department(api, tokens):
+    untyped = await new_ticket(api, tokens, type_=None)
+    response = await api.post(f"/api/v1/tickets/{untyped}/dispatch", headers=tokens["agent"], json={"department": "zjj"})
+    if response.status_code == 422:  # no classifier model in tests: the type is not known yet
+        assert response.json()["error"]["fields"][0]["field"] == "type"
+    typed = await new_ticket(api, tokens)
+    unknown = await api.post(f"/api/v1/tickets/{typed}/dispatch", headers=tokens["agent"], json={"department": "nope"})
+    assert unknown.status_code == 422 and unknown.json()["error"]["fields"][0]["field"] == "department"
+
+
+async def test_sla_deadlines_follow_the_statutory_calendar(api):
+    # 2026-09-30 (Wed) 16:00 Beijing: the National Day holiday runs 1-7 October, so one working day of a
+    # consultation ends after it, on Thursday 8 October at 16:00.
+    response = await api.get("/api/v1/sla/deadlines", params={
+        "start": "2026-09-30T16:00:00+08:00", "type": "consult", "urgency": "normal"})
+    assert response.status_code == 200, response.text
+    reply_by = datetime.fromisoformat(response.json()["reply_by"])
+    assert reply_by == datetime(2026, 10, 8, 8, 0, tzinfo=timezone.utc)
+    bad = await api.get("/api/v1/sla/deadlines", params={"start": "soon", "type": "consult", "urgency": "normal"})
+    assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"] == "start"

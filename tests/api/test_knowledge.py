@@ -1,0 +1,88 @@
+"""Knowledge answers as a caller hears them: materials of the matter that fits, a question back when several
+sub-items fit, "I don't know" when nothing fits; the chat keeps the topic; edits reach every process."""
+import uuid
+
+from hotline.db import connect
+from hotline.kb.live_index import LiveKnowledgeIndex
+from hotline.kb.service import answer, save_matter
+from classifier.embedders import load_embedder
+
+
+async def ask(api, question):
+    response = await api.post("/api/v1/knowledge/answer", json={"question": question})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_lost_id_card_gets_the_replacement_materials(api):
+    reply = await ask(api, "身份证丢了要带什么材料")
+    assert reply["kind"] == "matter" and reply["matter"]["code"] == "gaj-sfz-bl"
+    assert reply["materials_requested"] and reply["matter"]["materials"]
+    assert "需要准备以下材料" in reply["message"] and reply["matter"]["materials"][0]["name"] in reply["message"]
+
+
+async def test_several_sub_items_make_the_chat_ask_which(api):
+    reply = await ask(api, "办身份证要带什么")
+    assert reply["kind"] == "clarify" and reply["matter"] is None
+    assert {"首次申领", "换领", "补领"} <= {o["sub_item"] for o in reply["options"]}
+
+
+async def test_nothing_fitting_is_said_plainly_with_a_ticket_offer(api):
+    reply = await ask(api, "火星移民签证怎么办理")
+    assert reply["kind"] == "unknown" and reply["offer_ticket"] is True and reply["matter"] is None
+
+
+async def test_traditional_chinese_questions_are_understood(api):
+    reply = await ask(api, "結婚登記需要帶什麼材料")
+    assert reply["kind"] == "matter" and reply["matter"]["code"] == "mzj-hy-jh"
+
+
+async def test_chat_follow_up_stays_on_the_topic(api):
+    first = (await api.post("/api/v1/chat", json={"message": "第一次办身份证要带什么材料"})).json()
+    assert first["matter"]["code"] == "gaj-sfz-sc"
+    follow = (await api.post("/api/v1/chat", json={"conversation_id": first["conversation_id"],
+                                                     "message": "那补办呢？"})).json()
+    assert follow["kind"] == "matter" and follow["matter"]["code"] == "gaj-sfz-bl"
+    assert "需要准备以下材料" in follow["message"]  # the first question asked for materials
+
+
+async def test_search_returns_ranked_matches_with_passages(api):
+    body = (await api.get("/api/v1/knowledge/search", params={"q": "租房提取公积金"})).json()
+    assert body["results"][0]["code"] == "gjj-tq-zf"
+    assert all(r["passage"] for r in body["results"])
+
+
+async def test_agent_suggestions_for_a_callers_words(api, tokens):
+    response = await api.post("/api/v1/knowledge/suggestions", json={"text": "我想问一下社保卡丢了怎么补办"},
+                              headers=tokens["agent"])
+    assert response.status_code == 200
+    assert response.json()["results"][0]["code"].startswith("rsj-sbk")
+    assert (await api.post("/api/v1/knowledge/suggestions", json={"text": "x"})).status_code == 401
+
+
+async def test_bad_questions_name_the_field(api):
+    response = await api.post("/api/v1/knowledge/answer", json={"question": ""})
+    assert response.status_code == 422 and response.json()["error"]["fields"][0]["field"] == "question"
+    response = await api.post("/api/v1/chat", json={"message": "你好", "conversation_id": "not-a-uuid"})
+    assert response.status_code == 422
+
+
+async def test_an_edit_reaches_another_process_without_restart(fresh_db_url):
+    conn = await connect(fresh_db_url)
+    other_process = LiveKnowledgeIndex(load_embedder("hashing"))
+    await other_process.refresh(conn)
+    before = await answer(conn, other_process, question="无人机飞行申请需要什么材料")
+    assert before["kind"] == "unknown"
+    code = f"test-{uuid.uuid4().hex[:6]}"
+    async with conn.transaction():
+        await save_matter(conn, {
+            "code": code, "main_item": "无人机飞行活动申请", "sub_item": None, "department": "gaj",
+            "materials": [{"name": "无人机实名登记证明", "form": "original", "copies": 1, "required": True,
+                           "condition": None, "note": None}],
+            "keywords": ["无人机", "航拍报备"],
+        }, user_id=None)
+    after = await answer(conn, other_process, question="无人机飞行申请需要什么材料")
+    assert after["kind"] == "matter" and after["matter"]["code"] == code
+    history = await conn.fetchval("SELECT count(*) FROM knowledge_history WHERE snapshot->>'code' = $1", code)
+    assert history == 1
+    await conn.close()
