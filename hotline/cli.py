@@ -197,5 +197,14 @@ def bench_intake(
 
 _mount_model_commands()
 
+@bench_app.command("timers")
+def bench_timers(tickets: int = typer.Option(10_000, help="tickets with a due timer")) -> None:
+    """N due timers and two worker processes: prints {"tickets","fired","duplicates","max_lag_s"}."""
+    from hotline.bench.timers import run_timers_bench
+
+    settings = _database(_settings())
+    typer.echo(json.dumps(asyncio.run(run_timers_bench(settings, tickets=tickets))))
+
+
 if __name__ == "__main__":
     app()

@@ -11,7 +11,7 @@ from hotline.config import Settings
 _TEXT = "鹿城区五马街道解放街路灯不亮已经一周了，晚上出行很不安全，请尽快维修。联系电话13812345678。"
 
 
-async def _fresh_database(settings: Settings, name: str) -> str:
+async def fresh_database(settings: Settings, name: str) -> str:
     """A database of its own so the benchmark neither reads nor pollutes real data."""
     from hotline.db import connect, database_url
     from hotline.migrate import migrate
@@ -32,7 +32,7 @@ async def _fresh_database(settings: Settings, name: str) -> str:
 
 
 async def run_intake_bench(settings: Settings, *, seconds: float, concurrency: int) -> dict:
-    url = await _fresh_database(settings, "hotline_bench")
+    url = await fresh_database(settings, "hotline_bench")
     run_id = uuid.uuid4().hex[:8]
     env = {"HOTLINE_DATABASE_URL": url, "HOTLINE_LOAD_MODELS": "false", "HOTLINE_POOL_MAX_SIZE": "10"}
 
