@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from hotline.api import auth, departments, dispatch, health, knowledge, open311, sla, submissions, tickets
@@ -15,6 +16,8 @@ from hotline.db import UNAVAILABLE_ERRORS, create_pool
 from hotline.errors import DomainError
 from hotline.middleware import BodyLimitMiddleware
 from hotline.runtime import load_runtime
+from hotline.web import pages
+from hotline.web.session import CsrfMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +80,12 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="12345 政务服务便民热线", version="0.1.0", lifespan=lifespan)
     _install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(CsrfMiddleware, secret_key=settings.secret_key)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)  # outermost
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health):
         app.include_router(module.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 
 

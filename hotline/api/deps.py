@@ -25,13 +25,17 @@ def _settings(request: Request) -> Settings:
 def _principal(request: Request) -> Principal | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    if not token:
-        token = request.cookies.get(SESSION_COOKIE, "")
-    elif scheme.lower() != "bearer":
-        raise Unauthorized("Authorization header must be 'Bearer <token>'")
-    if not token:
+    if token:
+        if scheme.lower() != "bearer":
+            raise Unauthorized("Authorization header must be 'Bearer <token>'")
+        return read_token(token, secret=request.app.state.settings.secret_key)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
         return None
-    return read_token(token, secret=request.app.state.settings.secret_key)
+    try:
+        return read_token(cookie, secret=request.app.state.settings.secret_key)
+    except Unauthorized:
+        return None  # a stale session cookie makes a visitor anonymous; staff-only routes still refuse
 
 
 def _staff(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
