@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
-from hotline.api import auth, departments, dispatch, health, knowledge, open311, sla, submissions, tickets
+from hotline.api import (
+    auth, callbacks, departments, dispatch, health, knowledge, metrics, open311, public, sla, submissions, tickets,
+)
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS, create_pool
 from hotline.errors import DomainError
@@ -82,7 +84,8 @@ def create_app(settings: Settings) -> FastAPI:
     _install_error_handlers(app)
     app.add_middleware(CsrfMiddleware, secret_key=settings.secret_key)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)  # outermost
-    for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health):
+    for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
+                   metrics, public):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

@@ -6,6 +6,7 @@ import anyio
 import asyncpg
 
 from hotline.auth.tokens import Principal
+from hotline.intake.repeats import find_repeats, store_vector
 from hotline.intake.schemas import SubmissionIn
 from hotline.intake.service import PreparedSubmission, prepare_submission, record_submission
 from hotline.runtime import Runtime
@@ -16,14 +17,20 @@ async def on_submission(
 ) -> tuple[asyncpg.Record, bool]:
     prepared = prepare_submission(submission, runtime.gazetteer)
     text = "\n".join(part for part in (prepared.title, prepared.content) if part)
-    classification, routes = await anyio.to_thread.run_sync(_suggest, runtime, prepared, text, category_path)
+    classification, routes, vector = await anyio.to_thread.run_sync(_suggest, runtime, prepared, text, category_path)
     async with runtime.pool.acquire() as conn, conn.transaction():
-        return await record_submission(conn, prepared=prepared, actor=actor, category_path=category_path,
-                                       classification=classification, routes=routes)
+        ticket, created = await record_submission(conn, prepared=prepared, actor=actor, category_path=category_path,
+                                                  classification=classification, routes=routes)
+        if created:
+            await store_vector(conn, ticket_id=ticket["id"], embedder=runtime.embedder.name, vector=vector)
+            await find_repeats(conn, ticket_id=ticket["id"], phone=submission.citizen.phone,
+                               district_code=prepared.district_code, vector=vector, embedder=runtime.embedder.name)
+        return ticket, created
 
 
 def _suggest(runtime: Runtime, prepared: PreparedSubmission, text: str, category_path: str | None):
-    """Model work, run off the event loop: type/category/urgency, then ranked departments with reasons."""
+    """Model work, run off the event loop: type/category/urgency, ranked departments with reasons, and the
+    text's vector for finding repeats."""
     classification = runtime.classifier.predict(text) if runtime.classifier is not None else None
     category, confidence = category_path, 1.0
     if category is None and classification is not None:
@@ -32,4 +39,4 @@ def _suggest(runtime: Runtime, prepared: PreparedSubmission, text: str, category
         text, category=category, category_confidence=confidence, address=prepared.address,
         district_code=prepared.district_code, street_code=prepared.street_code,
     )
-    return classification, routes
+    return classification, routes, runtime.embedder.embed([text])[0]

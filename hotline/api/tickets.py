@@ -5,7 +5,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from hotline.api.deps import Conn, Staff, require_roles
+from hotline.auth.tokens import Principal
+from hotline.validation import NonBlankStr
 from hotline.intake.schemas import Channel
 from hotline.tickets import service
 from hotline.tickets.schemas import EventOut, TicketOut, TicketPage, present_summary, present_ticket
@@ -48,3 +52,19 @@ async def get_events(ticket_number: str, conn: Conn, viewer: Staff) -> list[Even
 async def get_suggestions(ticket_number: str, conn: Conn, viewer: Staff) -> dict[str, Any]:
     ticket = await service.get_ticket(conn, ticket_number=ticket_number, viewer=viewer)
     return await service.ticket_suggestions(conn, ticket_id=ticket["id"])
+
+
+class MergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    into: NonBlankStr = Field(max_length=32)
+    reason: NonBlankStr | None = Field(default=None, max_length=500)
+
+
+@router.post("/{ticket_number}/merge", response_model=TicketOut)
+async def merge(ticket_number: str, body: MergeIn, conn: Conn,
+                actor: Annotated[Principal, Depends(require_roles("agent", "supervisor", "admin"))]) -> TicketOut:
+    async with conn.transaction():
+        await service.merge_ticket(conn, ticket_number=ticket_number, into_number=body.into, actor=actor,
+                                   reason=body.reason)
+    ticket = await service.get_ticket(conn, ticket_number=ticket_number, viewer=actor)
+    return present_ticket(ticket, reveal=service.may_see_personal_data(actor, ticket))

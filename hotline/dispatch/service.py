@@ -11,10 +11,12 @@ from typing import Any
 import asyncpg
 
 from hotline.auth.tokens import Principal
+from hotline.callbacks.service import open_callback
 from hotline.errors import Conflict, Forbidden, InvalidField, NotFound
 from hotline.sql import load_queries
 from hotline.tickets.service import record_event, transition
 from hotline.timers import service as timers
+from routing.calendar import WorkCalendar
 from routing.sla import SlaClock
 
 Q = load_queries(__file__)
@@ -115,6 +117,7 @@ async def reply_ticket(conn: asyncpg.Connection, *, ticket_number: str, actor: P
     await transition(conn, ticket_id=ticket["id"], action="reply", actor=actor,
                      data={"content": content, "on_time": on_time})
     await timers.cancel(conn, ticket_id=ticket["id"], kinds=timers.REPLY_KINDS)
+    await open_callback(conn, ticket_id=ticket["id"], calendar=WorkCalendar())  # 回访 for every reply
 
 
 async def answer_ticket(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, content: str) -> None:

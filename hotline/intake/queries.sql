@@ -31,3 +31,20 @@ SELECT 1 FROM categories WHERE path = $1;
 
 -- name: insert_route
 INSERT INTO routing_suggestions (ticket_id, rank, department_code, score, reasons) VALUES ($1, $2, $3, $4, $5);
+
+-- name: insert_vector
+INSERT INTO ticket_vectors (ticket_id, embedder, vector) VALUES ($1, $2, $3);
+
+-- name: recent_open_tickets
+SELECT t.id, t.ticket_number, t.citizen_phone, t.district_code, v.vector
+FROM tickets t LEFT JOIN ticket_vectors v ON v.ticket_id = t.id AND v.embedder = $5
+WHERE t.id <> $1
+  AND t.status IN ('received', 'dispatched', 'accepted', 'returned', 'reopened', 'replied')
+  AND t.received_at > now() - make_interval(days => $4)
+  AND (($2::text IS NOT NULL AND t.citizen_phone = $2) OR ($3::text IS NOT NULL AND t.district_code = $3))
+ORDER BY t.received_at DESC
+LIMIT 2000;
+
+-- name: insert_candidate
+INSERT INTO repeat_candidates (ticket_id, candidate_ticket_id, same_caller, similarity) VALUES ($1, $2, $3, $4)
+ON CONFLICT DO NOTHING;

@@ -48,3 +48,11 @@ FROM classification_suggestions WHERE ticket_id = $1 ORDER BY id;
 SELECT r.rank, r.department_code, d.name AS department_name, r.score, r.reasons
 FROM routing_suggestions r JOIN departments d ON d.code = r.department_code
 WHERE r.ticket_id = $1 ORDER BY r.rank;
+
+-- name: repeat_candidates
+SELECT c.similarity, c.same_caller, t.ticket_number, t.status, t.title, t.content_masked, t.received_at
+FROM repeat_candidates c JOIN tickets t ON t.id = c.candidate_ticket_id
+WHERE c.ticket_id = $1 ORDER BY c.similarity DESC;
+
+-- name: set_merged_into
+UPDATE tickets SET merged_into = $2, updated_at = now() WHERE id = $1;

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from hotline.auth.tokens import Principal
-from hotline.errors import Forbidden, NotFound
+from hotline.errors import Forbidden, InvalidField, NotFound
 from hotline.sql import load_queries
 from hotline.tickets.states import next_status
 
@@ -103,4 +103,25 @@ async def ticket_suggestions(conn: asyncpg.Connection, *, ticket_id: int) -> dic
     return {
         "classification": [dict(r) for r in await conn.fetch(Q.classification_suggestions, ticket_id)],
         "routes": [dict(r) for r in await conn.fetch(Q.routing_suggestions, ticket_id)],
+        "repeats": [dict(r) for r in await conn.fetch(Q.repeat_candidates, ticket_id)],
     }
+
+
+async def merge_ticket(
+    conn: asyncpg.Connection, *, ticket_number: str, into_number: str, actor: Principal, reason: str | None,
+) -> None:
+    """A repeat contact (重复件/催办) joins the open ticket it repeats; the parent's log counts the contact."""
+    child = await conn.fetchrow(Q.ticket_by_number, ticket_number)
+    parent = await conn.fetchrow(Q.ticket_by_number, into_number)
+    if child is None or parent is None:
+        raise NotFound(f"ticket {ticket_number if child is None else into_number} not found", field="into")
+    if child["id"] == parent["id"]:
+        raise InvalidField("into", "a ticket cannot be merged into itself")
+    if parent["status"] in ("closed", "merged", "answered"):
+        raise InvalidField("into", f"ticket {into_number} is {parent['status']}; merge into an open ticket")
+    await transition(conn, ticket_id=child["id"], action="merge", actor=actor, reason=reason,
+                     data={"into": into_number})
+    await conn.execute(Q.set_merged_into, child["id"], parent["id"])
+    await record_event(conn, ticket_id=parent["id"], action="repeat_contact", from_status=parent["status"],
+                       to_status=parent["status"], actor=actor, reason=reason,
+                       data={"ticket_number": ticket_number, "channel": child["channel"]})

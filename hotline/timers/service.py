@@ -26,6 +26,14 @@ async def cancel(conn: asyncpg.Connection, *, ticket_id: int, kinds: list[str]) 
 
 
 async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record) -> None:
+    if timer["kind"] == "callback_overdue":
+        if timer["status"] == "replied":  # the 回访 is the centre's own work: logged, no 督办单 to a department
+            await record_event(
+                conn, ticket_id=timer["ticket_id"], action="callback_overdue", from_status="replied",
+                to_status="replied", actor=None,
+                data={"clock": "callback", "deadline": timer["due_at"].isoformat(), "timer_id": timer["id"]},
+            )
+        return
     clock, _, stage = timer["kind"].partition("_")
     if timer["status"] not in _CLOCK_RUNNING.get(clock, ()):
         return

@@ -1,0 +1,86 @@
+"""The supervisor's view: metrics per period and group, the department league table, report exports, 督办单."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from feedback.periods import CITY_TIMEZONE, Period, default_days, period_of_days
+from feedback.report import report_csv, report_xlsx
+from hotline.api.deps import Conn, Staff, require_roles
+from hotline.auth.tokens import Principal
+from hotline.callbacks import supervision
+from hotline.callbacks.metrics import league_table, metrics_report
+from hotline.callbacks.schemas import OrderStatus, SupervisionOrderIn, SupervisionOrderOut
+from hotline.errors import InvalidField
+
+router = APIRouter(prefix="/api/v1", tags=["metrics"])
+Supervisor = Annotated[Principal, Depends(require_roles("supervisor", "admin"))]
+GroupBy = Literal["department", "channel", "category", "district"]
+MAX_DAYS = 731  # two years: the previous period doubles the scan
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(
+    from_: Annotated[date | None, Query(alias="from", description="first local day, YYYY-MM-DD")] = None,
+    to: Annotated[date | None, Query(description="last local day, included")] = None,
+) -> Period:
+    default_from, default_to = default_days(datetime.now(ZoneInfo(CITY_TIMEZONE)).date())
+    first, last = from_ or default_from, to or default_to
+    if from_ is None and to is not None:
+        first = last - (default_to - default_from)
+    if last < first:
+        raise InvalidField("to", f"{last} is before from ({first})")
+    if (last - first).days >= MAX_DAYS:
+        raise InvalidField("from", f"a period is at most {MAX_DAYS} days")
+    return period_of_days(first, last)
+
+
+ReportPeriod = Annotated[Period, Depends(_period)]
+
+
+@router.get("/metrics")
+async def metrics(conn: Conn, _: Supervisor, period: ReportPeriod, group_by: GroupBy | None = None) -> dict[str, Any]:
+    return await metrics_report(conn, period=period, group_by=group_by)
+
+
+@router.get("/metrics/league")
+async def league(conn: Conn, _: Supervisor, period: ReportPeriod) -> dict[str, Any]:
+    return await league_table(conn, period=period)
+
+
+def _filename(period: Period, group_by: str | None, suffix: str) -> str:
+    days = f"{period.start.date()}_{(period.end.date())}"
+    return f"hotline-report-{days}-{group_by or 'overall'}.{suffix}"
+
+
+@router.get("/metrics/report.csv")
+async def report_as_csv(conn: Conn, _: Supervisor, period: ReportPeriod, group_by: GroupBy | None = None) -> Response:
+    result = await metrics_report(conn, period=period, group_by=group_by)
+    # The BOM lets Excel open the Chinese headers as UTF-8.
+    return Response(report_csv(result).encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(period, group_by, "csv")}"'})
+
+
+@router.get("/metrics/report.xlsx")
+async def report_as_xlsx(conn: Conn, _: Supervisor, period: ReportPeriod, group_by: GroupBy | None = None) -> Response:
+    result = await metrics_report(conn, period=period, group_by=group_by)
+    return Response(report_xlsx(result), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(period, group_by, "xlsx")}"'})
+
+
+@router.get("/supervision-orders", response_model=list[SupervisionOrderOut])
+async def list_supervision_orders(conn: Conn, viewer: Staff,
+                                  status: OrderStatus | None = None) -> list[SupervisionOrderOut]:
+    return [SupervisionOrderOut(**dict(r)) for r in await supervision.list_orders(conn, viewer=viewer, status=status)]
+
+
+@router.post("/tickets/{ticket_number}/supervision-orders", response_model=SupervisionOrderOut, status_code=201)
+async def issue_supervision_order(ticket_number: str, body: SupervisionOrderIn, conn: Conn,
+                                  actor: Supervisor) -> SupervisionOrderOut:
+    async with conn.transaction():
+        order_id = await supervision.issue_order(conn, ticket_number=ticket_number, actor=actor, note=body.note)
+    [order] = await supervision.list_orders(conn, viewer=actor, status=None, order_id=order_id)
+    return SupervisionOrderOut(**dict(order))

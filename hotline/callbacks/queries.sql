@@ -1,0 +1,91 @@
+-- name: ticket_for_callback
+SELECT id, ticket_number, status, type, urgency, lead_department, sign_by, reply_by
+FROM tickets WHERE ticket_number = $1;
+
+-- name: ticket_contact
+SELECT anonymous, coalesce(citizen_phone, '') <> '' AS has_phone FROM tickets WHERE id = $1;
+
+-- name: latest_reply_event
+SELECT id, actor_department, created_at FROM ticket_events
+WHERE ticket_id = $1 AND action = 'reply' ORDER BY id DESC LIMIT 1;
+
+-- name: insert_callback
+INSERT INTO callbacks (ticket_id, reply_event_id, department_code, due_at, status, not_callable_reason,
+                       completed_at)
+VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $5 = 'not_callable' THEN now() END)
+RETURNING id, due_at, status;
+
+-- name: lock_due_callback
+SELECT * FROM callbacks WHERE ticket_id = $1 AND status = 'due' FOR UPDATE;
+
+-- name: lock_latest_callback
+SELECT * FROM callbacks WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE;
+
+-- name: count_attempt
+UPDATE callbacks SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts;
+
+-- name: mark_not_callable
+UPDATE callbacks SET status = 'not_callable', not_callable_reason = $2, reached = $3, completed_by = $4,
+                     completed_at = now()
+WHERE id = $1;
+
+-- name: record_outcome
+UPDATE callbacks SET status = 'done', reached = true, attempts = attempts + 1, resolved = $2,
+                     satisfaction = $3, comment = $4, answered_via = $5, completed_by = $6, completed_at = now(),
+                     token_used_at = CASE WHEN $5 = 'link' THEN now() ELSE token_used_at END
+WHERE id = $1;
+
+-- name: set_review
+UPDATE callbacks SET review = $2 WHERE id = $1;
+
+-- name: set_token
+UPDATE callbacks SET token_hash = $2 WHERE id = $1;
+
+-- name: callback_by_token
+SELECT c.id, c.ticket_id, c.status, c.token_used_at, c.due_at, t.ticket_number, t.title, t.content_masked,
+       (SELECT e.data->>'content' FROM ticket_events e WHERE e.id = c.reply_event_id) AS reply
+FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
+WHERE c.token_hash = $1;
+
+-- name: list_callbacks
+SELECT c.id, t.ticket_number, t.status AS ticket_status, t.title, c.department_code, c.due_at, c.status,
+       c.status = 'due' AND c.due_at < now() AS overdue, c.attempts, c.reached, c.resolved, c.satisfaction,
+       c.not_callable_reason, c.answered_via, c.review, c.created_at AS replied_at, c.completed_at
+FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
+WHERE CASE $1::text
+          WHEN 'overdue' THEN c.status = 'due' AND c.due_at < now()
+          WHEN 'awaiting_review' THEN c.status = 'done' AND c.review IS NULL AND t.status = 'callback_done'
+          ELSE $1::text IS NULL OR c.status = $1::text
+      END
+  AND ($2::text IS NULL OR c.department_code = $2)
+ORDER BY c.due_at, c.id
+LIMIT $3;
+
+-- name: latest_callback_view
+SELECT c.id, t.ticket_number, t.status AS ticket_status, t.title, c.department_code, c.due_at, c.status,
+       c.status = 'due' AND c.due_at < now() AS overdue, c.attempts, c.reached, c.resolved, c.satisfaction,
+       c.not_callable_reason, c.answered_via, c.review, c.created_at AS replied_at, c.completed_at
+FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
+WHERE t.ticket_number = $1
+ORDER BY c.id DESC LIMIT 1;
+
+-- name: set_deadlines
+UPDATE tickets SET sign_by = $2, reply_by = $3, original_reply_by = $3, updated_at = now() WHERE id = $1;
+
+-- name: open_supervision_order
+INSERT INTO supervision_orders (ticket_id, department_code, cause, note, issued_by)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (ticket_id, department_code, cause) WHERE cause <> 'manual' DO NOTHING
+RETURNING id;
+
+-- name: list_supervision_orders
+SELECT o.id, t.ticket_number, o.department_code, d.name AS department_name, o.cause, o.note, o.status,
+       u.username AS issued_by, o.created_at, o.answered_at
+FROM supervision_orders o
+JOIN tickets t ON t.id = o.ticket_id
+JOIN departments d ON d.code = o.department_code
+LEFT JOIN users u ON u.id = o.issued_by
+WHERE ($1::text IS NULL OR o.status = $1) AND ($2::text IS NULL OR o.department_code = $2)
+  AND ($4::bigint IS NULL OR o.id = $4)
+ORDER BY o.created_at DESC, o.id DESC
+LIMIT $3;

@@ -1,0 +1,51 @@
+"""Repeat contacts: does this caller, or this event, already have an open ticket?
+
+A candidate is an open ticket from the last `window_days` that has the same caller's phone, or that says
+nearly the same thing (cosine >= `similarity`) about the same district. Intake records candidates; an agent
+confirms by merging (`merge`), which is what the repeat-contact rate counts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+import numpy as np
+
+from hotline.sql import load_queries
+
+Q = load_queries(__file__)
+
+
+@dataclass(frozen=True)
+class RepeatPolicy:
+    window_days: int = 30
+    similarity: float = 0.85
+    max_candidates: int = 5
+
+
+async def store_vector(conn: asyncpg.Connection, *, ticket_id: int, embedder: str, vector: np.ndarray) -> None:
+    await conn.execute(Q.insert_vector, ticket_id, embedder, vector.astype(np.float32).tobytes())
+
+
+async def find_repeats(
+    conn: asyncpg.Connection, *, ticket_id: int, phone: str | None, district_code: str | None,
+    vector: np.ndarray | None, embedder: str | None, policy: RepeatPolicy = RepeatPolicy(),
+) -> list[dict]:
+    """Record and return the candidates for a new ticket, best first."""
+    rows = await conn.fetch(Q.recent_open_tickets, ticket_id, phone, district_code, policy.window_days, embedder)
+    candidates = []
+    for row in rows:
+        similarity = 0.0
+        if vector is not None and row["vector"] is not None:
+            similarity = float(np.frombuffer(row["vector"], dtype=np.float32) @ vector)
+        same_caller = phone is not None and row["citizen_phone"] == phone
+        same_event = similarity >= policy.similarity and row["district_code"] == district_code
+        if same_caller or same_event:
+            candidates.append({"ticket_id": row["id"], "ticket_number": row["ticket_number"],
+                               "same_caller": same_caller, "similarity": round(similarity, 4)})
+    candidates.sort(key=lambda c: (-c["similarity"], not c["same_caller"]))
+    candidates = candidates[: policy.max_candidates]
+    await conn.executemany(Q.insert_candidate, [
+        (ticket_id, c["ticket_id"], c["same_caller"], c["similarity"]) for c in candidates
+    ])
+    return candidates
