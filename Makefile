@@ -3,16 +3,23 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ECHARTS := hotline/web/static/vendor/echarts.min.js
 
 .PHONY: install run test clean
 
-install: $(STAMP)
+install: $(STAMP) $(ECHARTS)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,st]'
 	touch $(STAMP)
+
+# The supervisor's charts: Apache ECharts pinned in package-lock.json, served by the app (no CDN).
+$(ECHARTS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	mkdir -p $(dir $(ECHARTS))
+	cp node_modules/echarts/dist/echarts.min.js $@
 
 run: install
 	$(BIN)/hotline serve --prepare --worker

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -98,8 +99,30 @@ class MultilingualE5:
         return self._encode(texts, False)
 
 
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model folder an operator supplies, loaded offline from local disk."""
+
+    def __init__(self, model_dir: str) -> None:
+        if not Path(model_dir).is_dir():
+            raise ValueError(f"sentence-transformers model folder not found: {model_dir!r}")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(model_dir, device="cpu", local_files_only=True)
+        # sentence-transformers renamed this method in v5; accept both spellings
+        dimension = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
+        self.name = f"st:{Path(model_dir).name}"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(list(texts), convert_to_numpy=True, show_progress_bar=False)
+        return _normalise_rows(np.atleast_2d(vectors))
+
+
 def load_embedder(spec: str = "use") -> Embedder:
-    """Build an embedder from a short spec: 'use', 'e5', 'hashing', 'hashing:256'."""
+    """Build an embedder from a short spec: 'use', 'e5', 'hashing', 'hashing:256', 'st:/path/to/model'."""
     kind, _, arg = spec.partition(":")
     if kind == "use":
         return UniversalSentenceEncoder()
@@ -107,4 +130,6 @@ def load_embedder(spec: str = "use") -> Embedder:
         return MultilingualE5()
     if kind == "hashing":
         return HashingEmbedder(int(arg) if arg else 512)
-    raise ValueError(f"unknown embedder {spec!r}: expected 'use', 'e5' or 'hashing[:dim]'")
+    if kind == "st" and arg:
+        return SentenceTransformerEmbedder(arg)
+    raise ValueError(f"unknown embedder {spec!r}: expected 'use', 'e5', 'hashing[:dim]' or 'st:/path/to/model'")
