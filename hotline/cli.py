@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -25,7 +26,15 @@ def _mount_model_commands() -> None:
     from knowledge.cli import app as knowledge_app
     from routing.cli import app as routing_app
 
-    app.add_typer(classifier_app, name="classifier")
+    # `hotline classifier` is the library's commands, with `train` able to learn from the platform's own
+    # tickets (--from-db), which only the composition root can read.
+    classifier_group = typer.Typer(help=classifier_app.info.help, no_args_is_help=True)
+    for command in classifier_app.registered_commands:
+        if command.name != "train" and command.callback.__name__ != "train":
+            classifier_group.command(command.name, help=command.help)(command.callback)
+    library_train = next(c.callback for c in classifier_app.registered_commands if c.callback.__name__ == "train")
+    classifier_group.command("train")(_classifier_train(library_train))
+    app.add_typer(classifier_group, name="classifier")
     app.add_typer(knowledge_app, name="knowledge")
     app.add_typer(routing_app, name="routing")
     for source, name, alias in ((classifier_app, "bench-classify", "classify"), (knowledge_app, "bench-search", "search")):
@@ -134,6 +143,37 @@ def worker() -> None:
         asyncio.run(run_worker(settings))
     except KeyboardInterrupt:
         pass
+
+
+def _classifier_train(library_train):
+    def train(
+        out: Path = typer.Option(..., "--out", help="artifact folder to write"),
+        data: Optional[Path] = typer.Option(None, "--data", exists=True, dir_okay=False, help="JSONL or CSV"),
+        text_field: Optional[str] = typer.Option(None, "--text-field", help="F[,F2...] joined in order"),
+        label_field: Optional[str] = typer.Option(None, "--label-field"),
+        embedder: str = typer.Option("none", "--embedder", help="use | e5 | hashing | none"),
+        from_db: bool = typer.Option(False, "--from-db", help="learn from tickets whose category an agent "
+                                     "confirmed or corrected, on top of the base corpus"),
+    ) -> None:
+        """Train the classifier from a file, or from the platform's confirmed tickets (--from-db)."""
+        if not from_db:
+            if not (data and text_field and label_field):
+                raise typer.BadParameter("--data, --text-field and --label-field are needed without --from-db")
+            library_train(data=data, text_field=text_field, label_field=label_field, out=out, embedder=embedder)
+            return
+        from classifier.training import train_from_examples
+        from hotline.training_data import confirmed_categories
+
+        settings = _database(_settings())
+        rows = asyncio.run(_with_connection(settings, confirmed_categories))
+        if not rows:
+            typer.echo("no agent-confirmed categories in the database yet", err=True)
+            raise typer.Exit(1)
+        shared = settings.shared_data_dir if settings.shared_data_dir.exists() else None
+        train_from_examples(rows, out, shared_data_dir=shared)
+        typer.echo(json.dumps({"model": str(out), "confirmed_rows": len(rows)}))
+
+    return train
 
 
 def _configure_logging() -> None:

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     port: int = 8000
     max_body_bytes: int = 256 * 1024
     max_content_chars: int = 20_000
+    public_requests_per_minute: int = 60  # per address, on public intake, chat and answers
     pool_min_size: int = 2
     pool_max_size: int = 10
     db_command_timeout_s: float = 10.0

@@ -53,6 +53,7 @@ async def template_db(pg_server_url):
     from hotline.auth.service import create_user
     from hotline.db import connect
     from hotline.migrate import migrate
+    from hotline.kb.service import seed_knowledge
     from hotline.seeds.city import seed_categories, seed_city
 
     name = f"hotline_tpl_{os.getpid()}"
@@ -65,6 +66,7 @@ async def template_db(pg_server_url):
     async with conn.transaction():
         await seed_city(conn)
         await seed_categories(conn)
+        await seed_knowledge(conn)
         for username, (role, dept) in TEST_USERS.items():
             await create_user(conn, username=username, password=TEST_PASSWORD, role=role, department_code=dept)
     await conn.close()
@@ -109,7 +111,7 @@ async def conn(shared_db_url):
 def make_settings(db_url: str, tmp_path: Path, **overrides) -> Settings:
     return Settings(
         environment="test", database_url=db_url, data_dir=tmp_path, load_models=False,
-        secret_key="test-secret-" + "x" * 32, **overrides,
+        secret_key="test-secret-" + "x" * 32, **{"public_requests_per_minute": 100_000, **overrides},
     )
 
 

@@ -57,3 +57,16 @@ def require_roles(*roles: str) -> Callable[[Principal], Principal]:
         return principal
 
     return check
+
+
+async def _public_rate_limit(request: Request, conn: Conn, principal: MaybeStaff) -> None:
+    """Public callers (no staff login) share a per-address budget on intake, chat and answers."""
+    if principal is not None:
+        return
+    from hotline.abuse.service import hit_rate_limit
+
+    address = request.client.host if request.client else "unknown"
+    await hit_rate_limit(conn, key=f"public:{address}", limit=request.app.state.settings.public_requests_per_minute)
+
+
+PublicRateLimit = Depends(_public_rate_limit)

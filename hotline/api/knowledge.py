@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotline.api.deps import Conn, Staff
+from hotline.api.deps import Conn, PublicRateLimit, Staff
 from hotline.errors import NotFound
 from hotline.kb import service
 from hotline.sql import load_queries
@@ -44,12 +44,12 @@ async def search(request: Request, conn: Conn, q: Annotated[str, Query(min_lengt
     return {"query": q, "results": await service.search(conn, _index(request), query=q, k=k)}
 
 
-@router.post("/knowledge/answer")
+@router.post("/knowledge/answer", dependencies=[PublicRateLimit])
 async def answer(body: QuestionIn, request: Request, conn: Conn) -> dict[str, Any]:
     return await service.answer(conn, _index(request), question=body.question)
 
 
-@router.post("/chat")
+@router.post("/chat", dependencies=[PublicRateLimit])
 async def chat(body: ChatIn, request: Request, conn: Conn) -> dict[str, Any]:
     async with conn.transaction():
         return await service.chat(conn, _index(request), conversation_id=body.conversation_id,

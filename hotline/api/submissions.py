@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from hotline.api.deps import MaybeStaff
+from hotline.api.deps import MaybeStaff, PublicRateLimit
 from hotline.errors import Forbidden, Unauthorized
 from hotline.flows import on_submission
 from hotline.intake.schemas import STAFF_CHANNELS, SubmissionIn, SubmissionOut
@@ -13,6 +13,7 @@ _STAFF_INTAKE_ROLES = frozenset({"agent", "supervisor", "admin"})
 
 
 @router.post("/submissions", response_model=SubmissionOut, status_code=status.HTTP_201_CREATED,
+             dependencies=[PublicRateLimit],
              responses={200: {"model": SubmissionOut, "description": "the same submission again"}})
 async def submit(body: SubmissionIn, request: Request, response: Response, staff: MaybeStaff) -> SubmissionOut:
     if body.channel in STAFF_CHANNELS and staff is None:
