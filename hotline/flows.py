@@ -6,7 +6,8 @@ import anyio
 import asyncpg
 
 from hotline.auth.tokens import Principal
-from hotline.intake.repeats import find_repeats, store_vector
+from hotline.intake.enrich import schedule_enrichment
+from hotline.intake.repeats import find_repeats
 from hotline.intake.schemas import SubmissionIn
 from hotline.intake.service import PreparedSubmission, prepare_submission, record_submission
 from hotline.runtime import Runtime
@@ -17,20 +18,21 @@ async def on_submission(
 ) -> tuple[asyncpg.Record, bool]:
     prepared = prepare_submission(submission, runtime.gazetteer)
     text = "\n".join(part for part in (prepared.title, prepared.content) if part)
-    classification, routes, vector = await anyio.to_thread.run_sync(_suggest, runtime, prepared, text, category_path)
+    classification, routes = await anyio.to_thread.run_sync(_suggest, runtime, prepared, text, category_path)
     async with runtime.pool.acquire() as conn, conn.transaction():
         ticket, created = await record_submission(conn, prepared=prepared, actor=actor, category_path=category_path,
                                                   classification=classification, routes=routes)
         if created:
-            await store_vector(conn, ticket_id=ticket["id"], embedder=runtime.embedder.name, vector=vector)
-            await find_repeats(conn, ticket_id=ticket["id"], phone=submission.citizen.phone,
-                               district_code=prepared.district_code, vector=vector, embedder=runtime.embedder.name)
+            # The same caller's open tickets now; the same event's (by text similarity) when a worker has
+            # embedded the text, which keeps the model's cost off the caller's wait.
+            await find_repeats(conn, ticket_id=ticket["id"], phone=submission.citizen.phone, district_code=None,
+                               vector=None, embedder=None)
+            await schedule_enrichment(conn, ticket_id=ticket["id"])
         return ticket, created
 
 
 def _suggest(runtime: Runtime, prepared: PreparedSubmission, text: str, category_path: str | None):
-    """Model work, run off the event loop: type/category/urgency, ranked departments with reasons, and the
-    text's vector for finding repeats."""
+    """Model work, run off the event loop: type/category/urgency, then ranked departments with reasons."""
     classification = runtime.classifier.predict(text) if runtime.classifier is not None else None
     category, confidence = category_path, 1.0
     if category is None and classification is not None:
@@ -39,4 +41,4 @@ def _suggest(runtime: Runtime, prepared: PreparedSubmission, text: str, category
         text, category=category, category_confidence=confidence, address=prepared.address,
         district_code=prepared.district_code, street_code=prepared.street_code,
     )
-    return classification, routes, runtime.embedder.embed([text])[0]
+    return classification, routes

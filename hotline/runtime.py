@@ -8,7 +8,6 @@ from typing import Any
 import anyio
 import asyncpg
 
-from classifier.embedders import Embedder
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS
 from hotline.intake.address import Gazetteer
@@ -25,7 +24,6 @@ class Runtime:
     pool: asyncpg.Pool
     gazetteer: Gazetteer
     knowledge: LiveKnowledgeIndex
-    embedder: Embedder
     sla: SlaClock
     router: Router
     classifier: Any = None  # classifier.pipeline.TicketClassifier, when a trained model is present
@@ -42,7 +40,7 @@ async def load_runtime(settings: Settings, pool: asyncpg.Pool) -> Runtime:
         log.info("knowledge index: %d documents (%s)", len(knowledge.index), embedder.name)
     except UNAVAILABLE_ERRORS:
         log.warning("database unavailable at start-up; the knowledge index fills on the first search")
-    return Runtime(settings=settings, pool=pool, gazetteer=Gazetteer.load(), knowledge=knowledge, embedder=embedder,
+    return Runtime(settings=settings, pool=pool, gazetteer=Gazetteer.load(), knowledge=knowledge,
                    sla=SlaClock.from_seed(), router=await _load_router(pool),
                    classifier=await _load_classifier(settings))
 

@@ -23,6 +23,10 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
     stop = stop or asyncio.Event()
     name = f"{socket.gethostname()}:{os.getpid()}"
     wake = asyncio.Event()
+    from classifier.embedders import load_embedder
+    from hotline.intake.enrich import make_enricher
+
+    enrich = make_enricher(await asyncio.to_thread(load_embedder, settings.embedder))
     pool = await create_pool(settings, settings.database_url)
     listener = await connect(settings.database_url)
     await listener.add_listener("hotline_timers", lambda *_: wake.set())
@@ -31,7 +35,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
         while not stop.is_set():
             try:
                 async with pool.acquire() as conn, conn.transaction():
-                    claimed = await fire_due_timers(conn, worker=name, batch=BATCH)
+                    claimed = await fire_due_timers(conn, worker=name, batch=BATCH, enrich=enrich)
                 if claimed == BATCH:
                     continue
                 async with pool.acquire() as conn:

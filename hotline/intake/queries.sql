@@ -48,3 +48,9 @@ LIMIT 2000;
 -- name: insert_candidate
 INSERT INTO repeat_candidates (ticket_id, candidate_ticket_id, same_caller, similarity) VALUES ($1, $2, $3, $4)
 ON CONFLICT DO NOTHING;
+
+-- name: ticket_for_enrichment
+SELECT title, content, district_code FROM tickets WHERE id = $1;
+
+-- name: schedule_enrichment
+INSERT INTO timers (ticket_id, kind, due_at) VALUES ($1, 'enrich', now());

@@ -31,7 +31,8 @@ async def find_repeats(
     conn: asyncpg.Connection, *, ticket_id: int, phone: str | None, district_code: str | None,
     vector: np.ndarray | None, embedder: str | None, policy: RepeatPolicy = RepeatPolicy(),
 ) -> list[dict]:
-    """Record and return the candidates for a new ticket, best first."""
+    """Record and return the candidates for a new ticket, best first (by caller when `phone` is given, by
+    similar text in the same district when `vector` is)."""
     rows = await conn.fetch(Q.recent_open_tickets, ticket_id, phone, district_code, policy.window_days, embedder)
     candidates = []
     for row in rows:

@@ -49,7 +49,7 @@ CREATE TABLE timers (
     id           bigserial PRIMARY KEY,
     ticket_id    bigint NOT NULL REFERENCES tickets(id),
     kind         text NOT NULL CHECK (kind IN ('sign_warning', 'sign_overdue', 'reply_warning', 'reply_overdue',
-                                               'callback_overdue')),
+                                               'callback_overdue', 'enrich')),
     due_at       timestamptz NOT NULL,
     fired_at     timestamptz,
     fired_by     text,

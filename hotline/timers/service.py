@@ -1,7 +1,9 @@
-"""Durable SLA timers: scheduled with the deadline, cancelled when the clock stops, fired exactly once."""
+"""Durable timers: SLA clocks scheduled with the deadline and cancelled when the clock stops, and deferred
+enrichment of new tickets; each fires exactly once."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Awaitable, Callable
 
 import asyncpg
 
@@ -9,6 +11,7 @@ from hotline.sql import load_queries
 from hotline.tickets.service import record_event
 
 Q = load_queries(__file__)
+Enrich = Callable[[asyncpg.Connection, int], Awaitable[None]]
 SIGN_KINDS = ["sign_warning", "sign_overdue"]
 REPLY_KINDS = ["reply_warning", "reply_overdue"]
 # Which ticket states keep each clock running; a timer that finds its clock stopped fires as a no-op.
@@ -25,7 +28,12 @@ async def cancel(conn: asyncpg.Connection, *, ticket_id: int, kinds: list[str]) 
     await conn.execute(Q.cancel_timers, ticket_id, kinds)
 
 
-async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record) -> None:
+async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record, enrich: Enrich | None) -> None:
+    if timer["kind"] == "enrich":
+        if enrich is None:
+            raise RuntimeError("an enrich timer needs a worker with an embedder")
+        await enrich(conn, timer["ticket_id"])
+        return
     if timer["kind"] == "callback_overdue":
         if timer["status"] == "replied":  # the 回访 is the centre's own work: logged, no 督办单 to a department
             await record_event(
@@ -50,11 +58,15 @@ async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record) -> None:
         )
 
 
-async def fire_due_timers(conn: asyncpg.Connection, *, worker: str, batch: int = 200) -> int:
-    """Claim and fire up to `batch` due timers in the caller's transaction; returns how many were claimed."""
+async def fire_due_timers(conn: asyncpg.Connection, *, worker: str, batch: int = 200,
+                          enrich: Enrich | None = None) -> int:
+    """Claim and fire up to `batch` due timers in the caller's transaction; returns how many were claimed.
+
+    `enrich(conn, ticket_id)` does the model work deferred from intake (the text's vector, similar tickets).
+    """
     timers = await conn.fetch(Q.claim_due_timers, batch)
     for timer in timers:
-        await _fire(conn, timer)
+        await _fire(conn, timer, enrich)
         await conn.execute(Q.mark_fired, timer["id"], worker)
     return len(timers)
 

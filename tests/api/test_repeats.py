@@ -17,13 +17,29 @@ async def repeats_of(api, tokens, number):
     return {r["ticket_number"]: r for r in body["repeats"]}
 
 
-async def test_same_caller_and_same_event_are_found_and_merged(api, tokens):
+async def run_enrichment(db_url):
+    """What a worker does for new tickets: embed them and look for the same event nearby."""
+    from classifier.embedders import load_embedder
+    from hotline.db import connect
+    from hotline.intake.enrich import make_enricher
+    from hotline.timers.service import fire_due_timers
+
+    conn = await connect(db_url)
+    enrich = make_enricher(load_embedder("use"))
+    async with conn.transaction():
+        await fire_due_timers(conn, worker="test", batch=10_000, enrich=enrich)
+    await conn.close()
+
+
+async def test_same_caller_and_same_event_are_found_and_merged(api, tokens, shared_db_url):
     first = await submit(api, "13511112222")
+    await run_enrichment(shared_db_url)
     by_caller = await submit(api, "13511112222", text="我前天反映的事情还没人处理，麻烦催一下。", channel="app")
+    assert (await repeats_of(api, tokens, by_caller))[first]["same_caller"] is True  # at once, no worker needed
     by_event = await submit(api, "13933334444")
     unrelated = await submit(api, "13755556666", text="瓯海区娄桥街道有一家超市卖过期牛奶。")
+    await run_enrichment(shared_db_url)
 
-    assert (await repeats_of(api, tokens, by_caller))[first]["same_caller"] is True
     event_match = (await repeats_of(api, tokens, by_event))[first]
     assert event_match["same_caller"] is False and event_match["similarity"] >= 0.85
     assert first not in await repeats_of(api, tokens, unrelated)
