@@ -28,4 +28,4 @@ test: install
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) var .pytest_cache *.egg-info
+	rm -rf $(VENV) var .pytest_cache *.egg-info node_modules hotline/web/static/vendor

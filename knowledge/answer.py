@@ -151,6 +151,7 @@ def _matter_answer(question: str, best: dict[str, Any], family: list[dict[str, A
             listing = "、".join(o["sub_item"] or o["title"] for o in options)
             return {"kind": "clarify", "offer_ticket": False, "matter": None, "article": None,
                     "main_item": best["main_item"], "options": options,
+                    "materials_requested": asks_for_materials(question) or assume_materials,
                     "message": f"“{best['main_item']}”分为{listing}，请问您要办理哪一种？"}
     wants_materials = asks_for_materials(question) or assume_materials
     return {"kind": "matter", "offer_ticket": False, "article": None, "options": [],

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotline.api.deps import Conn
+from hotline.api.deps import Conn, PublicRateLimit
 from hotline.public.service import lookup_ticket
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
@@ -23,7 +23,8 @@ class LookupIn(BaseModel):
     phone_last4: Annotated[str, Field(pattern=r"^[0-9]{4}$", description="the last four digits of the phone")]
 
 
-@router.post("/tickets/lookup")
+# The per-address budget is what makes guessing 4 digits (10,000 tries) slow.
+@router.post("/tickets/lookup", dependencies=[PublicRateLimit])
 async def lookup(body: LookupIn, conn: Conn, response: Response) -> dict[str, Any]:
     response.headers["Cache-Control"] = "no-store"  # a citizen's reply must not linger in a shared cache
     ticket = await lookup_ticket(conn, ticket_number=body.ticket_number, phone_last4=body.phone_last4)

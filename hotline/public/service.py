@@ -1,7 +1,7 @@
-"""A citizen's view of their own ticket: found by its number plus the last four digits of the phone they gave.
+"""A citizen's view of their own ticket, found by its number plus the last four digits of their phone.
 
-Only what the citizen may see leaves here: the status, the dates, the reply addressed to them and the public
-steps of the timeline; never the department's internal notes, who handled it, or anyone's personal data.
+Only what the citizen may see leaves here: the status, the dates, the reply addressed to them and the
+public steps of the timeline; never internal notes, who handled it, or anyone's personal data.
 """
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ REPLIED_STATUSES = frozenset({"answered", "replied", "callback_done", "closed"})
 REPLY_ACTIONS = frozenset({"answer", "reply"})
 
 
-async def lookup_ticket(conn: asyncpg.Connection, *, ticket_number: str, phone_last4: str) -> dict[str, Any] | None:
+async def lookup_ticket(
+    conn: asyncpg.Connection, *, ticket_number: str, phone_last4: str,
+) -> dict[str, Any] | None:
     """The ticket's public view, or None when the number and the digits do not belong together."""
     ticket = await conn.fetchrow(Q.ticket_for_lookup, ticket_number, phone_last4)
     if ticket is None:

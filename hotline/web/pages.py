@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from hotline.api.deps import AppSettings, Conn
-from hotline.auth.service import authenticate
+from hotline.abuse.service import TooManyRequests
+from hotline.api.auth import checked_login, client_address
 from hotline.auth.tokens import Principal, issue_token
 from hotline.errors import Unauthorized
 from hotline.web.session import (
@@ -114,9 +115,14 @@ async def login(
         return _login_form(request, error="页面已过期，请重新登录", username=username, next_path=next,
                            status_code=403)
     try:
-        principal = await authenticate(conn, username=username, password=password)
+        principal = await checked_login(conn, username=username, password=password, address=client_address(request))
     except Unauthorized:
         return _login_form(request, error="用户名或密码错误", username=username, next_path=next, status_code=401)
+    except TooManyRequests as exc:
+        response = _login_form(request, error=f"登录失败次数过多，请{exc.retry_after // 60 + 1}分钟后再试或联系管理员解锁",
+                               username=username, next_path=next, status_code=429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     token = issue_token(principal, secret=settings.secret_key, ttl_minutes=settings.token_ttl_minutes)
     response = RedirectResponse(_landing(principal, next), status_code=303)
     start_session(response, session_token=token, settings=settings)

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import re
-import uuid
+from pathlib import Path
 
 import asyncpg
-import httpx
 
-from tests.conftest import TEST_PASSWORD
+from tests.web.api_steps import dispatched_to_zjj, zjj_does
 
 CALLER_PHONE = "13912345678"
+ECHARTS = Path(__file__).resolve().parents[2] / "hotline" / "web" / "static" / "vendor" / "echarts.min.js"
 TICKET_NUMBER = re.compile(r"^\d{14}$")
 
 
@@ -50,8 +50,8 @@ async def test_agent_files_and_dispatches_then_the_department_signs_and_replies(
     await agent.screenshot("agent-console")
     assert agent.errors == []
 
-    emergency = await _dispatched_to_zjj(live_server, "鹿城区某小区燃气管道漏气，楼道有明显气味", urgency="emergency")
-    late = await _dispatched_to_zjj(live_server, "瓯海区某路段窨井盖缺失，夜间行人易跌落")
+    emergency = await dispatched_to_zjj(live_server, "鹿城区某小区燃气管道漏气，楼道有明显气味", urgency="emergency")
+    late = await dispatched_to_zjj(live_server, "瓯海区某路段窨井盖缺失，夜间行人易跌落")
     await _let_sign_deadline_pass(live_server, late)
 
     department = await open_session()
@@ -98,36 +98,10 @@ async def test_the_public_files_a_ticket_and_sees_its_number(open_session):
     assert citizen.errors == []
 
 
-async def _bearer(api: httpx.AsyncClient, username: str) -> dict[str, str]:
-    token = await api.post("/api/v1/auth/token", data={"username": username, "password": TEST_PASSWORD})
-    return {"Authorization": f"Bearer {token.json()['access_token']}"}
-
-
-async def _post(api: httpx.AsyncClient, headers: dict[str, str], path: str, body: dict | None = None) -> dict:
-    response = await api.post(path, headers=headers, json=body)
-    assert response.status_code in (200, 201), (path, response.text)
-    return response.json()
-
-
-async def _dispatched_to_zjj(server, content: str, *, urgency: str = "normal") -> str:
-    """A call filed, classified and dispatched to zjj through the API (setup for what a page must show)."""
-    async with httpx.AsyncClient(base_url=server.url) as api:
-        agent = await _bearer(api, "agent")
-        number = (await _post(api, agent, "/api/v1/submissions", {
-            "channel": "phone", "external_id": str(uuid.uuid4()), "content": content,
-        }))["ticket_number"]
-        await _post(api, agent, f"/api/v1/tickets/{number}/classification", {"type": "complaint", "urgency": urgency})
-        await _post(api, agent, f"/api/v1/tickets/{number}/dispatch", {"department": "zjj"})
-    return number
-
-
 async def _pending_extension(server) -> str:
-    number = await _dispatched_to_zjj(server, "龙湾区永中街道某工地夜间施工噪音扰民")
-    async with httpx.AsyncClient(base_url=server.url) as api:
-        department = await _bearer(api, "dept_zjj")
-        await _post(api, department, f"/api/v1/tickets/{number}/sign")
-        await _post(api, department, f"/api/v1/tickets/{number}/extension-requests",
-                    {"working_days": 3, "reason": "需协调多个部门联合执法"})
+    number = await dispatched_to_zjj(server, "龙湾区永中街道某工地夜间施工噪音扰民")
+    await zjj_does(server, number, ("sign", None),
+                   ("extension-requests", {"working_days": 3, "reason": "需协调多个部门联合执法"}))
     return number
 
 
@@ -140,7 +114,8 @@ async def _let_sign_deadline_pass(server, number: str) -> None:
         await conn.close()
 
 
-async def test_the_supervisor_approves_a_pending_extension(open_session, live_server):
+async def test_the_supervisor_sees_the_charts_and_approves_a_pending_extension(open_session, live_server):
+    assert ECHARTS.exists(), "the supervisor's charts need ECharts: run `make install` (npm ci copies it)"
     number = await _pending_extension(live_server)
     supervisor = await open_session()
     await supervisor.login("supervisor")
@@ -149,6 +124,9 @@ async def test_the_supervisor_approves_a_pending_extension(open_session, live_se
     row = page.locator("#extensions-table tbody tr", has_text=number)
     await row.wait_for()
     await page.locator("#overview-stats .stat").first.wait_for()
+    await page.locator("#status-chart canvas").wait_for()  # ECharts, served by the app itself
+    await page.locator("#metrics-charts canvas").wait_for()
+    await page.locator("#metrics-note", has_text="目标：回访率 100%").wait_for()
     await supervisor.screenshot("supervisor-dashboard")
     await row.locator("input[name=note]").fill("同意延期，请按期办结")
     await row.locator("button[data-decision=approve]").click()

@@ -1,4 +1,5 @@
 // 座席 agent console: register a call, confirm its classification, answer it at once or dispatch it; search tickets.
+// Knowledge, caller history and suggestions are in agent-assist.js.
 "use strict";
 
 (() => {
@@ -73,6 +74,8 @@
         department: v.department, note: v.note || null,
       }), "已派单"));
     }
+    // After the forms exist, so accepting a suggestion has somewhere to land.
+    await AgentAssist.showSuggestions(ticket.ticket_number);
     return ticket;
   }
 
@@ -136,18 +139,24 @@
   }
 
   function onResultClick(event) {
-    const row = event.target.closest("tr[data-number]");
+    if (event.target.closest("button")) return;
+    const row = event.target.closest("[data-number]");
     if (!row || (event.type === "keydown" && event.key !== "Enter")) return;
     event.preventDefault();
     showTicket(row.dataset.number).catch((error) => toast(error.message, "error"));
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    document.getElementById("call-form").addEventListener("submit", onCall);
+    const callForm = document.getElementById("call-form");
+    callForm.addEventListener("submit", onCall);
+    AgentAssist.watchCallForm(callForm);
     document.getElementById("search-form").addEventListener("submit", search);
-    const results = document.querySelector("#search-results tbody");
-    results.addEventListener("click", onResultClick);
-    results.addEventListener("keydown", onResultClick);
+    // Search results, the caller's history and possible repeats all open the ticket they name.
+    for (const list of [document.querySelector("#search-results tbody"), document.getElementById("history-panel"),
+      document.getElementById("suggestions-panel")]) {
+      list.addEventListener("click", onResultClick);
+      list.addEventListener("keydown", onResultClick);
+    }
     search();
   });
 })();

@@ -1,8 +1,9 @@
 // 市民 public portal: file a ticket on the web and look one up by number plus the phone's last four digits.
+// The self-service chat is in chat.js.
 "use strict";
 
 (() => {
-  const { api, el, label, formatTime, toast, formJson, busy, newExternalId } = Hotline;
+  const { api, el, formatTime, toast, formJson, busy, newExternalId } = Hotline;
 
   async function onFile(event) {
     event.preventDefault();
@@ -23,24 +24,32 @@
     });
   }
 
-  // The lookup endpoint belongs to the public API; until it answers, say so plainly.
+  function lookupResult(ticket) {
+    const rows = [["受理时间", formatTime(ticket.received_at)]];
+    if (ticket.reply_by) rows.push(["预计办结", formatTime(ticket.reply_by)]);
+    return [
+      el("p", {}, "工单 ", el("strong", { class: "ticket-link" }, ticket.ticket_number), " 当前状态：",
+        el("span", { class: "badge status-" + ticket.status, id: "lookup-status" }, ticket.status_label)),
+      el("dl", { class: "facts" }, rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
+      ticket.reply ? el("div", { class: "lookup-reply" }, el("div", { class: "section-title" }, "答复内容"),
+        el("p", { class: "pre", id: "lookup-reply" }, ticket.reply)) : "",
+      el("div", { class: "section-title" }, "办理进度"),
+      el("ol", { class: "timeline" }, ticket.timeline.map((step) => el("li", { class: "timeline-item" },
+        el("span", { class: "timeline-time" }, formatTime(step.at)),
+        el("span", { class: "timeline-action" }, step.label)))),
+    ];
+  }
+
+  // A miss is a 200 {found: false}: the same answer for an unknown number and for wrong digits.
   async function onLookup(event) {
     event.preventDefault();
     const form = event.currentTarget;
     const v = formJson(form);
     const box = document.getElementById("lookup-result");
     await busy(form, async () => {
-      try {
-        const ticket = await api("POST", form.getAttribute("action"), { ticket_number: v.ticket_number, phone_last4: v.phone_last4 });
-        box.replaceChildren(
-          el("p", {}, "工单 ", el("strong", {}, ticket.ticket_number), " 当前状态：",
-            el("span", { class: "badge status-" + ticket.status }, label("status", ticket.status))),
-          ticket.reply_by ? el("p", { class: "muted" }, "预计办结：" + formatTime(ticket.reply_by)) : "",
-        );
-      } catch (error) {
-        box.replaceChildren(el("p", { class: "muted" }, error.status === 404
-          ? "未查到该工单，请核对工单编号和手机号后四位。" : error.message));
-      }
+      const ticket = await api("POST", form.getAttribute("action"), { ticket_number: v.ticket_number, phone_last4: v.phone_last4 });
+      box.replaceChildren(...(ticket.found ? lookupResult(ticket)
+        : [el("p", { class: "muted", id: "lookup-miss" }, "未查到该工单，请核对工单编号和手机号后四位。")]));
       box.hidden = false;
     });
   }

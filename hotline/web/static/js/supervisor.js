@@ -1,16 +1,40 @@
-// 督办 supervisor dashboard (first pass): ticket counts by status and the pending extension requests to decide.
+// 督办 supervisor dashboard: tickets by status, the period's rates as charts, and pending extensions to decide.
 "use strict";
 
 (() => {
-  const { api, el, label, formatTime, toast, departments, busy } = Hotline;
+  const { LABELS, api, el, label, formatTime, toast, departments, busy } = Hotline;
   const OVERVIEW = ["received", "dispatched", "accepted", "returned", "replied"];
+  const STATUSES = Object.keys(LABELS.status);
+  const DAY = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+  const RATES = [
+    ["callback_rate", "回访率"], ["satisfaction_rate", "满意率"],
+    ["on_time_sign_rate", "按时签收率"], ["on_time_reply_rate", "按时办结率"],
+  ];
 
   async function loadOverview() {
-    const totals = await Promise.all(OVERVIEW.map((status) =>
+    const totals = await Promise.all(STATUSES.map((status) =>
       api("GET", "/api/v1/tickets?page_size=1&status=" + status).then((page) => page.total)));
-    document.getElementById("overview-stats").replaceChildren(...OVERVIEW.map((status, i) =>
+    const byStatus = new Map(STATUSES.map((status, i) => [status, totals[i]]));
+    document.getElementById("overview-stats").replaceChildren(...OVERVIEW.map((status) =>
       el("div", { class: "stat stat-info", dataset: { status } },
-        el("span", { class: "stat-value" }, totals[i]), el("span", { class: "stat-label" }, label("status", status)))));
+        el("span", { class: "stat-value" }, byStatus.get(status)), el("span", { class: "stat-label" }, label("status", status)))));
+    DashboardCharts.statusBars(document.getElementById("status-chart"),
+      STATUSES.map((status) => [label("status", status), byStatus.get(status)]));
+  }
+
+  async function loadMetrics() {
+    const report = await api("GET", "/api/v1/metrics");
+    const { overall } = report;
+    // The period's end is exclusive: the last day shown is the one before it.
+    const lastDay = new Date(new Date(report.period.to).getTime() - 1);
+    document.getElementById("metrics-period").textContent = DAY.format(new Date(report.period.from)) + " 至 " + DAY.format(lastDay);
+    DashboardCharts.rateBars(document.getElementById("metrics-charts"), RATES.map(([, name]) => name),
+      RATES.map(([key]) => overall[key]), RATES.map(([key]) => overall.previous[key]));
+    const note = document.getElementById("metrics-note");
+    const apart = overall.not_callable ? "；无法回访 " + overall.not_callable + " 件（计入回访率分母）" : "";
+    note.textContent = "本期办结答复 " + overall.replied + " 件，待回访 " + overall.callbacks_pending + " 件" + apart
+      + "。目标：回访率 100%，满意率 ≥ 95%。";
+    note.hidden = false;
   }
 
   async function loadExtensions() {
@@ -41,6 +65,6 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelector("#extensions-table tbody").addEventListener("click", onDecision);
-    Promise.all([loadOverview(), loadExtensions()]).catch((error) => toast(error.message, "error"));
+    Promise.all([loadOverview(), loadMetrics(), loadExtensions()]).catch((error) => toast(error.message, "error"));
   });
 })();

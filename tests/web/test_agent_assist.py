@@ -1,0 +1,68 @@
+"""What the agent console offers during a call: the matching knowledge as the caller's words are typed, the
+caller's earlier tickets, and department suggestions for the filed ticket that one key press accepts."""
+from __future__ import annotations
+
+import json
+
+import asyncpg
+
+from tests.web.api_steps import file_call
+
+CALLER = "13655556666"
+
+
+async def test_knowledge_history_and_suggestions_help_the_agent(open_session, live_server):
+    earlier = await file_call(live_server, "上个月反映的小区路灯不亮问题至今未修复", phone=CALLER)
+    agent = await open_session()
+    await agent.login("agent")
+    page = agent.page
+
+    await page.fill("#call-form [name=phone]", CALLER)
+    history = page.locator("#history-panel li", has_text=earlier)
+    await history.wait_for()  # 来电历史: the caller called before
+
+    await page.locator("#call-content").press_sequentially("身份证丢了要带什么材料")
+    knowledge = page.locator("#knowledge-panel")
+    answer = knowledge.locator(".kb-answer .matter")
+    await answer.wait_for()
+    assert "身份证" in await answer.locator(".matter-title").text_content()
+    assert "补领" in await answer.locator(".matter-title").text_content()
+    assert await answer.locator(".materials li").count() >= 1
+    assert await knowledge.locator(".kb-results li").count() >= 1  # the other matches, with passages
+    await agent.screenshot("agent-knowledge")
+
+    await page.press("#call-content", "Control+Enter")
+    await page.locator("#detail-number").wait_for()
+    routes = page.locator("#suggestions-panel .routes > li")
+    await routes.first.wait_for()
+    suggested = await routes.first.get_attribute("data-department")
+    assert await routes.first.locator(".reasons li").count() >= 1  # every suggestion says why
+    await page.keyboard.press("Alt+1")
+    assert await page.locator("#dispatch-form select[name=department]").input_value() == suggested
+    await agent.screenshot("agent-suggestions")
+
+    await _model_suggested(live_server, earlier, type_top3=[["complaint", 0.81], ["help", 0.12], ["consult", 0.04]],
+                           category_top3=[["城乡建设", 0.66], ["环境保护", 0.2], ["交通运输", 0.05]])
+    await history.click()  # the earlier ticket opens in the detail view, with its model suggestions
+    await page.locator("#detail-number", has_text=earlier).wait_for()
+    type_chips = page.locator("#suggestions-panel .suggest-head[data-head=type] .chip")
+    await type_chips.first.wait_for()
+    assert await type_chips.all_text_contents() == ["投诉 81%", "求助 12%", "咨询 4%"]
+    await type_chips.first.click()
+    await page.locator("#suggestions-panel .suggest-head[data-head=category] .chip", has_text="城乡建设").click()
+    assert await page.locator("#classify-form select[name=type]").input_value() == "complaint"
+    assert await page.locator("#classify-form select[name=category]").input_value() == "城乡建设"
+    assert agent.errors == []
+
+
+async def _model_suggested(server, number: str, **top3_by_head) -> None:
+    """Stands in for a trained classifier (the live server runs without one): its stored suggestions."""
+    conn = await asyncpg.connect(server.database_url)
+    try:
+        for key, top3 in top3_by_head.items():
+            await conn.execute(
+                """INSERT INTO classification_suggestions (ticket_id, head, label, confidence, top3, abstain, model_version)
+                   SELECT id, $2, $3, $4, $5::jsonb, false, 'test' FROM tickets WHERE ticket_number = $1""",
+                number, key.removesuffix("_top3"), top3[0][0], top3[0][1], json.dumps(top3))
+    finally:
+        await conn.close()

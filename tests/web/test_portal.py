@@ -1,0 +1,61 @@
+"""The public portal: the self-service chat asks which sub-item and then lists the materials, offers a ticket
+when it has no answer, and the lookup shows a ticket's progress only with the right phone digits."""
+from __future__ import annotations
+
+from tests.web.api_steps import dispatched_to_zjj, zjj_does
+
+PHONE = "13988887777"
+REPLY = "已安排人员清理楼道堆放杂物，并在楼道张贴消防安全提示。"
+
+
+async def _ask(page, question: str) -> None:
+    await page.fill("#chat-form [name=message]", question)
+    await page.press("#chat-form [name=message]", "Enter")
+
+
+async def test_the_chat_asks_which_sub_item_then_lists_the_materials(open_session):
+    citizen = await open_session()
+    await citizen.goto("/")
+    page = citizen.page
+    await _ask(page, "办身份证要带什么")
+    chips = page.locator("#chat-log .chat-assistant").last.locator(".chip")
+    await chips.filter(has_text="补领").wait_for()
+    assert {"首次申领", "换领", "补领"} <= set(await chips.all_text_contents())
+    conversation = await page.evaluate("sessionStorage.getItem('hotline.chat.conversation')")
+    assert conversation
+
+    await chips.filter(has_text="补领").click()
+    answer = page.locator("#chat-log .chat-assistant").nth(2)
+    await answer.locator(".chat-text", has_text="补领").wait_for()
+    assert await page.locator("#chat-log .chat-citizen").last.text_content() == "补领"
+    reply_text = await answer.locator(".chat-text").text_content()
+    assert "需要准备以下材料" in reply_text and "身份核验" in reply_text  # the first question asked what to bring
+    assert await page.evaluate("sessionStorage.getItem('hotline.chat.conversation')") == conversation
+
+    await _ask(page, "火星移民签证怎么办理")
+    offer = page.locator("#chat-log .chat-offer")
+    await offer.wait_for()
+    await offer.click()
+    assert await page.locator("#file-form [name=content]").input_value() == "火星移民签证怎么办理"
+    await citizen.screenshot("public-chat")
+    assert citizen.errors == []
+
+
+async def test_the_lookup_shows_progress_only_with_the_right_digits(open_session, live_server):
+    number = await dispatched_to_zjj(live_server, "鹿城区某小区楼道堆放杂物，存在消防隐患", phone=PHONE)
+    await zjj_does(live_server, number, ("sign", None), ("reply", {"content": REPLY}))
+    citizen = await open_session()
+    await citizen.goto("/")
+    page = citizen.page
+    await page.fill("#lookup-form [name=ticket_number]", number)
+    await page.fill("#lookup-form [name=phone_last4]", "0000")
+    await page.click("#lookup-form button[type=submit]")
+    await page.locator("#lookup-miss", has_text="未查到").wait_for()
+
+    await page.fill("#lookup-form [name=phone_last4]", PHONE[-4:])
+    await page.click("#lookup-form button[type=submit]")
+    await page.locator("#lookup-status", has_text="已答复").wait_for()
+    assert await page.locator("#lookup-reply").text_content() == REPLY
+    assert await page.locator("#lookup-result .timeline-item").count() == 4
+    await citizen.screenshot("public-lookup")
+    assert citizen.errors == []
