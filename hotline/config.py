@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     pool_max_size: int = 10
     db_command_timeout_s: float = 10.0
     classifier_dir: Path | None = None  # default: data_dir / "models" / "classifier"
-    embedder: str = Field(default="use", description="embedder spec: use | hashing[:dim]")
+    embedder: str = Field(default="e5", description="embedder spec: e5 | use | hashing[:dim] | st:/model/dir")
     load_models: bool = True
 
     @model_validator(mode="after")

@@ -16,11 +16,19 @@ from hotline.sql import load_queries
 Q = load_queries(__file__)
 
 
+# Cosine scales differ by model: E5 puts unrelated Chinese complaints at 0.86-0.90 and paraphrases at 0.96,
+# USE puts them at 0.23-0.34 and 0.69-0.75 (a small probe of six texts, not yet a tuned measurement).
+SAME_EVENT_SIMILARITY = {"multilingual-e5-small-q4": 0.94, "use-multilingual-v3": 0.6}
+
+
 @dataclass(frozen=True)
 class RepeatPolicy:
     window_days: int = 30
-    similarity: float = 0.85
+    similarity: float = 0.85  # for an embedder without a measured threshold above
     max_candidates: int = 5
+
+    def threshold(self, embedder: str | None) -> float:
+        return SAME_EVENT_SIMILARITY.get(embedder or "", self.similarity)
 
 
 async def store_vector(conn: asyncpg.Connection, *, ticket_id: int, embedder: str, vector: np.ndarray) -> None:
@@ -40,7 +48,7 @@ async def find_repeats(
         if vector is not None and row["vector"] is not None:
             similarity = float(np.frombuffer(row["vector"], dtype=np.float32) @ vector)
         same_caller = phone is not None and row["citizen_phone"] == phone
-        same_event = similarity >= policy.similarity and row["district_code"] == district_code
+        same_event = similarity >= policy.threshold(embedder) and row["district_code"] == district_code
         if same_caller or same_event:
             candidates.append({"ticket_id": row["id"], "ticket_number": row["ticket_number"],
                                "same_caller": same_caller, "similarity": round(similarity, 4)})
