@@ -29,13 +29,16 @@ def matter_document(matter: Mapping[str, Any]) -> dict[str, Any]:
         f"办理地点：{matter.get('location') or ''}",
         f"收费：{matter.get('fee') or ''}",
     ]
-    return {"id": doc_id("matter", matter["id"]), "title": matter_title(matter), "text": "\n".join(parts)}
+    dense = [matter_title(matter), " ".join(matter.get("keywords") or []),
+             *[faq["q"] for faq in matter.get("faqs") or []]]
+    return {"id": doc_id("matter", matter["id"]), "title": matter_title(matter), "text": "\n".join(parts),
+            "dense_text": "\n".join(dense)}
 
 
 def article_document(article: Mapping[str, Any]) -> dict[str, Any]:
     keywords = " ".join(article.get("keywords") or [])
     return {"id": doc_id("article", article["id"]), "title": article["question"],
-            "text": f"{keywords}\n{article['answer']}"}
+            "text": f"{keywords}\n{article['answer']}", "dense_text": f"{article['question']}\n{keywords}"}
 
 
 def material_line(material: Mapping[str, Any]) -> str:
