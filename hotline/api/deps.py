@@ -59,14 +59,20 @@ def require_roles(*roles: str) -> Callable[[Principal], Principal]:
     return check
 
 
-async def _public_rate_limit(request: Request, conn: Conn, principal: MaybeStaff) -> None:
-    """Public callers (no staff login) share a per-address budget on intake, chat and answers."""
+async def _public_rate_limit(request: Request, principal: MaybeStaff) -> None:
+    """Public callers (no staff login) share a per-address budget on intake, chat and answers.
+
+    The connection is held only for the count: a dependency holding one for the whole request would starve
+    the pool for flows that take their own (intake), and deadlock under load.
+    """
     if principal is not None:
         return
     from hotline.abuse.service import hit_rate_limit
 
     address = request.client.host if request.client else "unknown"
-    await hit_rate_limit(conn, key=f"public:{address}", limit=request.app.state.settings.public_requests_per_minute)
+    async with request.app.state.pool.acquire() as conn:
+        await hit_rate_limit(conn, key=f"public:{address}",
+                             limit=request.app.state.settings.public_requests_per_minute)
 
 
 PublicRateLimit = Depends(_public_rate_limit)

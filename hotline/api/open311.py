@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 
-from hotline.api.deps import Conn, MaybeStaff
+from hotline.api.deps import Conn, MaybeStaff, PublicRateLimit
 from hotline.errors import InvalidField, NotFound
 from hotline.flows import on_submission
 from hotline.intake.schemas import CitizenIn, SubmissionIn
@@ -31,9 +31,9 @@ async def services(conn: Conn) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/requests.json", status_code=201)
+@router.post("/requests.json", status_code=201, dependencies=[PublicRateLimit])
 async def create_request(
-    request: Request, conn: Conn, staff: MaybeStaff,
+    request: Request, staff: MaybeStaff,
     service_code: Annotated[str, Form(max_length=20)],
     description: Annotated[str, Form(max_length=20_000)],
     address_string: Annotated[str | None, Form(max_length=500)] = None,
@@ -42,9 +42,10 @@ async def create_request(
     phone: Annotated[str | None, Form(max_length=30)] = None,
     device_id: Annotated[str | None, Form(max_length=100)] = None,
 ) -> list[dict[str, Any]]:
-    category = await conn.fetchval(
-        "SELECT path FROM categories WHERE id = $1::int", int(service_code) if service_code.isdigit() else -1
-    )
+    async with request.app.state.pool.acquire() as conn:  # released before intake takes its own
+        category = await conn.fetchval(
+            "SELECT path FROM categories WHERE id = $1::int", int(service_code) if service_code.isdigit() else -1
+        )
     if category is None:
         raise InvalidField("service_code", f"unknown service_code {service_code!r}; see services.json")
     name = "".join(part for part in (last_name, first_name) if part) or None

@@ -34,7 +34,11 @@ async def fresh_database(settings: Settings, name: str) -> str:
 async def run_intake_bench(settings: Settings, *, seconds: float, concurrency: int) -> dict:
     url = await fresh_database(settings, "hotline_bench")
     run_id = uuid.uuid4().hex[:8]
-    env = {"HOTLINE_DATABASE_URL": url, "HOTLINE_LOAD_MODELS": "false", "HOTLINE_POOL_MAX_SIZE": "10"}
+    # The live API runs the real pipeline: the classifier (when trained) and the router on every ticket.
+    env = {"HOTLINE_DATABASE_URL": url, "HOTLINE_POOL_MAX_SIZE": "10",
+           "HOTLINE_PUBLIC_REQUESTS_PER_MINUTE": str(10**9), "HOTLINE_DATA_DIR": str(settings.data_dir)}
+    if settings.classifier_dir:
+        env["HOTLINE_CLASSIFIER_DIR"] = str(settings.classifier_dir)
 
     async def live(client, i):
         return await client.post("/api/v1/submissions", json={

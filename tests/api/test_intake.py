@@ -95,3 +95,13 @@ async def test_oversized_body_is_refused_before_parsing(api):
                               headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
+
+
+async def test_more_concurrent_callers_than_pooled_connections_all_get_through(api):
+    import asyncio
+
+    # 24 public submissions at once against a pool of 10: nothing may hold a connection while waiting
+    # for another (that deadlocked once, through the rate-limit dependency).
+    responses = await asyncio.wait_for(
+        asyncio.gather(*[api.post("/api/v1/submissions", json=body()) for _ in range(24)]), timeout=120)
+    assert [r.status_code for r in responses] == [201] * 24
