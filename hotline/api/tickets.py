@@ -8,8 +8,10 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from hotline.api.deps import Conn, Staff, require_roles
+from hotline.audit.service import unmasked_for
 from hotline.auth.tokens import Principal
 from hotline.validation import NonBlankStr
+from hotline.intake.pii import mask_text
 from hotline.intake.schemas import Channel
 from hotline.tickets import service
 from hotline.tickets.schemas import EventOut, TicketOut, TicketPage, present_summary, present_ticket
@@ -39,13 +41,27 @@ async def list_tickets(
 @router.get("/{ticket_number}", response_model=TicketOut)
 async def get_ticket(ticket_number: str, conn: Conn, viewer: Staff) -> TicketOut:
     ticket = await service.get_ticket(conn, ticket_number=ticket_number, viewer=viewer)
-    return present_ticket(ticket, reveal=service.may_see_personal_data(viewer, ticket))
+    return present_ticket(ticket, reveal=await unmasked_for(conn, viewer, ticket))
 
 
 @router.get("/{ticket_number}/events", response_model=list[EventOut])
 async def get_events(ticket_number: str, conn: Conn, viewer: Staff) -> list[EventOut]:
     ticket = await service.get_ticket(conn, ticket_number=ticket_number, viewer=viewer)
-    return [EventOut(**dict(r)) for r in await service.ticket_events(conn, ticket_id=ticket["id"])]
+    events = [dict(r) for r in await service.ticket_events(conn, ticket_id=ticket["id"])]
+    if not service.may_see_personal_data(viewer, ticket):
+        # Staff write notes, replies and reasons freely; a phone or ID typed there is masked like the content.
+        for event in events:
+            event["reason"] = _masked(event["reason"])
+            event["data"] = {key: _masked(value) for key, value in event["data"].items()}
+    return [EventOut(**e) for e in events]
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)[0]
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
 
 
 @router.get("/{ticket_number}/suggestions", dependencies=[Depends(require_roles("agent", "supervisor", "admin"))])
@@ -67,4 +83,4 @@ async def merge(ticket_number: str, body: MergeIn, conn: Conn,
         await service.merge_ticket(conn, ticket_number=ticket_number, into_number=body.into, actor=actor,
                                    reason=body.reason)
     ticket = await service.get_ticket(conn, ticket_number=ticket_number, viewer=actor)
-    return present_ticket(ticket, reveal=service.may_see_personal_data(actor, ticket))
+    return present_ticket(ticket, reveal=await unmasked_for(conn, actor, ticket))

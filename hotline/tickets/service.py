@@ -57,11 +57,14 @@ def may_read(viewer: Principal | None, ticket: asyncpg.Record) -> bool:
     return True
 
 
-def may_see_personal_data(viewer: Principal | None, ticket: asyncpg.Record) -> bool:
-    """Departments never see citizen data; a report's (举报) reporter is hidden from everyone by default."""
+def may_see_personal_data(viewer: Principal | None, ticket: asyncpg.Record, *, revealed: bool = False) -> bool:
+    """Departments never see citizen data; a report's (举报) reporter is hidden from everyone unless a
+    supervisor reveals it (`revealed`: the reveal, with its reason, is already logged)."""
     if viewer is None or viewer.role == "department":
         return False
-    return not ticket["confidential"]
+    if ticket["confidential"]:
+        return revealed and viewer.role in ("supervisor", "admin")
+    return True
 
 
 async def get_ticket(conn: asyncpg.Connection, *, ticket_number: str, viewer: Principal | None) -> asyncpg.Record:

@@ -1,0 +1,145 @@
+"""Walks every API route in the OpenAPI spec as each role and checks the server refuses whom it must.
+
+ACCESS is the expected role table: a route missing from it fails the test, so no route ships unguarded
+by accident. A department of another department must never get a 2xx on a ticket it was not sent.
+"""
+import uuid
+
+from tests.conftest import TEST_PASSWORD
+
+ANYONE = frozenset({"anonymous", "agent", "department", "supervisor", "admin"})
+STAFF = frozenset({"agent", "department", "supervisor", "admin"})
+OFFICE = frozenset({"agent", "supervisor", "admin"})  # the hotline's own staff
+DEPARTMENT = frozenset({"department"})
+SUPERVISORS = frozenset({"supervisor", "admin"})
+ADMIN = frozenset({"admin"})
+
+ACCESS = {
+    ("POST", "/api/v1/auth/token"): ANYONE,
+    ("DELETE", "/api/v1/auth/lockouts/{username}"): ADMIN,
+    ("POST", "/api/v1/submissions"): ANYONE,
+    ("GET", "/api/v1/tickets"): STAFF,
+    ("GET", "/api/v1/tickets/{ticket_number}"): STAFF,
+    ("GET", "/api/v1/tickets/{ticket_number}/events"): STAFF,
+    ("GET", "/api/v1/tickets/{ticket_number}/suggestions"): OFFICE,
+    ("POST", "/api/v1/tickets/{ticket_number}/merge"): OFFICE,
+    ("POST", "/api/v1/tickets/{ticket_number}/classification"): OFFICE,
+    ("POST", "/api/v1/tickets/{ticket_number}/dispatch"): OFFICE,
+    ("POST", "/api/v1/tickets/{ticket_number}/sign"): DEPARTMENT,
+    ("POST", "/api/v1/tickets/{ticket_number}/return"): DEPARTMENT,
+    ("POST", "/api/v1/tickets/{ticket_number}/reply"): DEPARTMENT,
+    ("POST", "/api/v1/tickets/{ticket_number}/answer"): OFFICE,
+    ("POST", "/api/v1/tickets/{ticket_number}/extension-requests"): DEPARTMENT,
+    ("GET", "/api/v1/extension-requests"): STAFF,
+    ("POST", "/api/v1/extension-requests/{request_id}/approve"): SUPERVISORS,
+    ("POST", "/api/v1/extension-requests/{request_id}/reject"): SUPERVISORS,
+    ("GET", "/api/v1/sla/deadlines"): ANYONE,
+    ("GET", "/api/v1/knowledge/search"): ANYONE,
+    ("POST", "/api/v1/knowledge/answer"): ANYONE,
+    ("POST", "/api/v1/chat"): ANYONE,
+    ("POST", "/api/v1/knowledge/suggestions"): STAFF,
+    ("GET", "/api/v1/knowledge/matters/{code}"): ANYONE,
+    ("GET", "/api/v1/knowledge/review-due"): STAFF,
+    ("GET", "/api/v1/departments"): ANYONE,
+    ("POST", "/api/v1/tickets/{ticket_number}/callback"): OFFICE,
+    ("POST", "/api/v1/tickets/{ticket_number}/callback-link"): OFFICE,
+    ("GET", "/api/v1/callbacks"): STAFF,
+    ("POST", "/api/v1/tickets/{ticket_number}/reopen"): SUPERVISORS,
+    ("POST", "/api/v1/tickets/{ticket_number}/appeal-upheld"): SUPERVISORS,
+    ("GET", "/api/v1/public/callbacks/{token}"): ANYONE,
+    ("POST", "/api/v1/public/callbacks/{token}"): ANYONE,
+    ("GET", "/api/v1/metrics"): SUPERVISORS,
+    ("GET", "/api/v1/metrics/league"): SUPERVISORS,
+    ("GET", "/api/v1/metrics/report.csv"): SUPERVISORS,
+    ("GET", "/api/v1/metrics/report.xlsx"): SUPERVISORS,
+    ("GET", "/api/v1/supervision-orders"): STAFF,
+    ("POST", "/api/v1/tickets/{ticket_number}/supervision-orders"): SUPERVISORS,
+    ("POST", "/api/v1/public/tickets/lookup"): ANYONE,
+    ("POST", "/api/v1/tickets/{ticket_number}/reveal"): SUPERVISORS,
+    ("GET", "/api/v1/audit/pii-access"): SUPERVISORS,
+}
+
+# The department probing is dept_zhzfj; the ticket is sent to zjj. It goes first, before others change the ticket.
+CALLERS = {"anonymous": None, "department": "dept_zhzfj", "agent": "agent", "supervisor": "supervisor",
+           "admin": "admin"}
+PATH_VALUES = {"username": "nobody", "request_id": "999999", "code": "no-such-matter", "token": "no-such-token"}
+QUERIES = {
+    "/api/v1/sla/deadlines": {"start": "2026-11-02T09:00:00+08:00", "type": "complaint"},
+    "/api/v1/knowledge/search": {"q": "社保卡"},
+}
+REASON = {"reason": "核查需要"}
+BODIES = {
+    "/api/v1/submissions": lambda: {"channel": "web", "external_id": str(uuid.uuid4()), "content": "路灯坏了"},
+    "/api/v1/tickets/{ticket_number}/merge": lambda: {"into": "20990101999999"},
+    "/api/v1/tickets/{ticket_number}/classification": lambda: {"type": "complaint"},
+    "/api/v1/tickets/{ticket_number}/dispatch": lambda: {"department": "zjj"},
+    "/api/v1/tickets/{ticket_number}/return": lambda: REASON,
+    "/api/v1/tickets/{ticket_number}/reply": lambda: {"content": "已处理完毕"},
+    "/api/v1/tickets/{ticket_number}/answer": lambda: {"content": "已答复来电人"},
+    "/api/v1/tickets/{ticket_number}/extension-requests": lambda: {"working_days": 3, **REASON},
+    "/api/v1/extension-requests/{request_id}/approve": lambda: {"note": "同意"},
+    "/api/v1/extension-requests/{request_id}/reject": lambda: {"note": "不同意"},
+    "/api/v1/knowledge/answer": lambda: {"question": "社保卡怎么补办"},
+    "/api/v1/chat": lambda: {"message": "社保卡怎么补办"},
+    "/api/v1/knowledge/suggestions": lambda: {"text": "社保卡丢了怎么补办"},
+    "/api/v1/tickets/{ticket_number}/callback": lambda: {"reached": False},
+    "/api/v1/tickets/{ticket_number}/reopen": lambda: REASON,
+    "/api/v1/tickets/{ticket_number}/appeal-upheld": lambda: REASON,
+    "/api/v1/public/callbacks/{token}": lambda: {"resolved": True, "satisfaction": "satisfied"},
+    "/api/v1/tickets/{ticket_number}/supervision-orders": lambda: {"note": "请加快办理"},
+    "/api/v1/public/tickets/lookup": lambda: {"ticket_number": "20990101999999", "phone_last4": "5678"},
+    "/api/v1/tickets/{ticket_number}/reveal": lambda: REASON,
+}
+
+
+def api_routes(app) -> set[tuple[str, str]]:
+    return {(method.upper(), path) for path, ops in app.openapi()["paths"].items() for method in ops
+            if path.startswith("/api/")}
+
+
+async def ticket_sent_to_zjj(api, tokens) -> str:
+    submitted = await api.post("/api/v1/submissions", json={
+        "channel": "web", "external_id": str(uuid.uuid4()), "citizen": {"phone": "13912345678"},
+        "content": "小区门口违章搭建，请住建部门处理。"})
+    assert submitted.status_code == 201, submitted.text
+    number = submitted.json()["ticket_number"]
+    agent = tokens["agent"]
+    assert (await api.post(f"/api/v1/tickets/{number}/classification", headers=agent,
+                           json={"type": "complaint"})).status_code == 200
+    assert (await api.post(f"/api/v1/tickets/{number}/dispatch", headers=agent,
+                           json={"department": "zjj"})).status_code == 200
+    return number
+
+
+async def call(api, method, path, number, headers):
+    url = path.replace("{ticket_number}", number)
+    for name, value in PATH_VALUES.items():
+        url = url.replace("{" + name + "}", value)
+    if path == "/api/v1/auth/token":
+        return await api.post(url, data={"username": "agent", "password": TEST_PASSWORD}, headers=headers)
+    body = BODIES.get(path)
+    return await api.request(method, url, params=QUERIES.get(path), json=body() if body else None, headers=headers)
+
+
+async def test_every_api_route_is_in_the_role_table(api):
+    routes = api_routes(api._transport.app)
+    assert routes - ACCESS.keys() == set(), "new routes: add them to ACCESS with the roles that may call them"
+    assert ACCESS.keys() - routes == set(), "ACCESS lists routes the app no longer has"
+
+
+async def test_each_role_reaches_exactly_the_routes_the_table_grants(api, tokens):
+    number = await ticket_sent_to_zjj(api, tokens)
+    wrong = []
+    for (method, path), allowed in ACCESS.items():
+        for role, user in CALLERS.items():
+            response = await call(api, method, path, number, tokens[user] if user else {})
+            status = response.status_code
+            if role not in allowed:
+                expected = {401} if role == "anonymous" else {403}
+            elif role == "department" and "{ticket_number}" in path:
+                expected = {403}  # granted to departments, but not on another department's ticket
+            else:
+                expected = set(range(200, 500)) - {401, 403}
+            if status not in expected:
+                wrong.append(f"{method} {path} as {role}: {status} {response.text[:120]}")
+    assert wrong == []
