@@ -35,7 +35,10 @@ def _mount_model_commands() -> None:
     library_train = next(c.callback for c in classifier_app.registered_commands if c.callback.__name__ == "train")
     classifier_group.command("train")(_classifier_train(library_train))
     app.add_typer(classifier_group, name="classifier")
+    from feedback.cli import app as feedback_app
+
     app.add_typer(knowledge_app, name="knowledge")
+    app.add_typer(feedback_app, name="feedback")
     app.add_typer(routing_app, name="routing")
     for source, name, alias in ((classifier_app, "bench-classify", "classify"), (knowledge_app, "bench-search", "search")):
         command = next(c for c in source.registered_commands if c.name == name)
@@ -236,6 +239,14 @@ def bench_intake(
 
 
 _mount_model_commands()
+
+@bench_app.command("metrics")
+def bench_metrics(tickets: int = typer.Option(100_000, help="tickets seeded over the past year")) -> None:
+    """N tickets with their event log seeded in SQL; times the 30-day metrics: {"tickets","p50_ms","p95_ms"}."""
+    from hotline.bench.metrics import run_metrics_bench
+
+    typer.echo(json.dumps(asyncio.run(run_metrics_bench(_database(_settings()), tickets=tickets))))
+
 
 @bench_app.command("timers")
 def bench_timers(tickets: int = typer.Option(10_000, help="tickets with a due timer")) -> None:

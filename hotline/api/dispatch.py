@@ -57,9 +57,10 @@ async def return_ticket(ticket_number: str, body: ReasonIn, conn: Conn, actor: D
 
 
 @router.post("/tickets/{ticket_number}/reply", response_model=ActionOut)
-async def reply(ticket_number: str, body: ContentIn, conn: Conn, actor: Department) -> ActionOut:
+async def reply(ticket_number: str, body: ContentIn, request: Request, conn: Conn, actor: Department) -> ActionOut:
     async with conn.transaction():
-        await service.reply_ticket(conn, ticket_number=ticket_number, actor=actor, content=body.content)
+        await service.reply_ticket(conn, ticket_number=ticket_number, actor=actor, content=body.content,
+                                   sla=request.app.state.runtime.sla)
     return await _state(conn, ticket_number)
 
 

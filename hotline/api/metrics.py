@@ -41,14 +41,21 @@ def _period(
 ReportPeriod = Annotated[Period, Depends(_period)]
 
 
+async def _report(conn, period: Period, group_by: str | None) -> dict[str, Any]:
+    # The counts and the percentile are two reads: one snapshot keeps them about the same events.
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        return await metrics_report(conn, period=period, group_by=group_by)
+
+
 @router.get("/metrics")
 async def metrics(conn: Conn, _: Supervisor, period: ReportPeriod, group_by: GroupBy | None = None) -> dict[str, Any]:
-    return await metrics_report(conn, period=period, group_by=group_by)
+    return await _report(conn, period, group_by)
 
 
 @router.get("/metrics/league")
 async def league(conn: Conn, _: Supervisor, period: ReportPeriod) -> dict[str, Any]:
-    return await league_table(conn, period=period)
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        return await league_table(conn, period=period)
 
 
 def _filename(period: Period, group_by: str | None, suffix: str) -> str:
@@ -58,7 +65,7 @@ def _filename(period: Period, group_by: str | None, suffix: str) -> str:
 
 @router.get("/metrics/report.csv")
 async def report_as_csv(conn: Conn, _: Supervisor, period: ReportPeriod, group_by: GroupBy | None = None) -> Response:
-    result = await metrics_report(conn, period=period, group_by=group_by)
+    result = await _report(conn, period, group_by)
     # The BOM lets Excel open the Chinese headers as UTF-8.
     return Response(report_csv(result).encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{_filename(period, group_by, "csv")}"'})
@@ -66,7 +73,7 @@ async def report_as_csv(conn: Conn, _: Supervisor, period: ReportPeriod, group_b
 
 @router.get("/metrics/report.xlsx")
 async def report_as_xlsx(conn: Conn, _: Supervisor, period: ReportPeriod, group_by: GroupBy | None = None) -> Response:
-    result = await metrics_report(conn, period=period, group_by=group_by)
+    result = await _report(conn, period, group_by)
     return Response(report_xlsx(result), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(period, group_by, "xlsx")}"'})
 

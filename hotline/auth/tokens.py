@@ -17,6 +17,10 @@ class Principal:
     department_code: str | None = None
 
 
+# Who acts when nobody does: timers and automatic steps are logged as the system, never as the public.
+SYSTEM = Principal(user_id=None, username="system", role="system")
+
+
 def issue_token(principal: Principal, *, secret: str, ttl_minutes: int) -> str:
     now = datetime.now(timezone.utc)
     claims = {

@@ -6,13 +6,17 @@ FROM tickets WHERE ticket_number = $1;
 SELECT anonymous, coalesce(citizen_phone, '') <> '' AS has_phone FROM tickets WHERE id = $1;
 
 -- name: latest_reply_event
-SELECT id, actor_department, created_at FROM ticket_events
-WHERE ticket_id = $1 AND action = 'reply' ORDER BY id DESC LIMIT 1;
+SELECT e.id, e.actor_department, e.created_at, (e.data->>'on_time')::boolean AS on_time,
+       (SELECT d.created_at FROM ticket_events d
+        WHERE d.ticket_id = e.ticket_id AND d.id < e.id AND d.action IN ('dispatch', 'reopen')
+        ORDER BY d.id DESC LIMIT 1) AS handling_started_at
+FROM ticket_events e
+WHERE e.ticket_id = $1 AND e.action = 'reply' ORDER BY e.id DESC LIMIT 1;
 
 -- name: insert_callback
-INSERT INTO callbacks (ticket_id, reply_event_id, department_code, due_at, status, not_callable_reason,
-                       completed_at)
-VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $5 = 'not_callable' THEN now() END)
+INSERT INTO callbacks (ticket_id, reply_event_id, department_code, replied_at, reply_on_time, handling_started_at,
+                       due_at, status, not_callable_reason, completed_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $8 = 'not_callable' THEN now() END)
 RETURNING id, due_at, status;
 
 -- name: lock_due_callback
@@ -50,7 +54,7 @@ WHERE c.token_hash = $1;
 -- name: list_callbacks
 SELECT c.id, t.ticket_number, t.status AS ticket_status, t.title, c.department_code, c.due_at, c.status,
        c.status = 'due' AND c.due_at < now() AS overdue, c.attempts, c.reached, c.resolved, c.satisfaction,
-       c.not_callable_reason, c.answered_via, c.review, c.created_at AS replied_at, c.completed_at
+       c.not_callable_reason, c.answered_via, c.review, c.replied_at, c.completed_at
 FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
 WHERE CASE $1::text
           WHEN 'overdue' THEN c.status = 'due' AND c.due_at < now()
@@ -64,7 +68,7 @@ LIMIT $3;
 -- name: latest_callback_view
 SELECT c.id, t.ticket_number, t.status AS ticket_status, t.title, c.department_code, c.due_at, c.status,
        c.status = 'due' AND c.due_at < now() AS overdue, c.attempts, c.reached, c.resolved, c.satisfaction,
-       c.not_callable_reason, c.answered_via, c.review, c.created_at AS replied_at, c.completed_at
+       c.not_callable_reason, c.answered_via, c.review, c.replied_at, c.completed_at
 FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
 WHERE t.ticket_number = $1
 ORDER BY c.id DESC LIMIT 1;

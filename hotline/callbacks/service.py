@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from hotline.auth.tokens import Principal
+from hotline.auth.tokens import Principal, SYSTEM
 from hotline.errors import Conflict, InvalidField, NotFound
 from hotline.intake.pii import mask_text
 from hotline.sql import load_queries
@@ -54,11 +54,11 @@ async def open_callback(conn: asyncpg.Connection, *, ticket_id: int, calendar: W
     reason = "anonymous" if contact["anonymous"] else None if contact["has_phone"] else "no_number"
     due_at = calendar.add_working_days(reply["created_at"], CALLBACK_WORKING_DAYS)
     callback = await conn.fetchrow(
-        Q.insert_callback, ticket_id, reply["id"], reply["actor_department"], due_at,
-        "not_callable" if reason else "due", reason,
+        Q.insert_callback, ticket_id, reply["id"], reply["actor_department"], reply["created_at"],
+        reply["on_time"], reply["handling_started_at"], due_at, "not_callable" if reason else "due", reason,
     )
     if reason:
-        await _close_not_callable(conn, ticket_id=ticket_id, callback_id=callback["id"], reason=reason, actor=None)
+        await _close_not_callable(conn, ticket_id=ticket_id, callback_id=callback["id"], reason=reason, actor=SYSTEM)
     else:
         await timers.schedule(conn, ticket_id=ticket_id, due={"callback_overdue": due_at})
     return callback

@@ -16,7 +16,6 @@ from hotline.errors import Conflict, Forbidden, InvalidField, NotFound
 from hotline.sql import load_queries
 from hotline.tickets.service import record_event, transition
 from hotline.timers import service as timers
-from routing.calendar import WorkCalendar
 from routing.sla import SlaClock
 
 Q = load_queries(__file__)
@@ -110,14 +109,15 @@ async def return_ticket(conn: asyncpg.Connection, *, ticket_number: str, actor: 
     await timers.cancel(conn, ticket_id=ticket["id"], kinds=timers.SIGN_KINDS + timers.REPLY_KINDS)
 
 
-async def reply_ticket(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, content: str) -> None:
+async def reply_ticket(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, content: str,
+                       sla: SlaClock) -> None:
     ticket = await ticket_for_action(conn, ticket_number)
     await _require_lead(conn, ticket, actor)
     on_time = ticket["reply_by"] is None or _now() <= ticket["reply_by"]
     await transition(conn, ticket_id=ticket["id"], action="reply", actor=actor,
                      data={"content": content, "on_time": on_time})
     await timers.cancel(conn, ticket_id=ticket["id"], kinds=timers.REPLY_KINDS)
-    await open_callback(conn, ticket_id=ticket["id"], calendar=WorkCalendar())  # 回访 for every reply
+    await open_callback(conn, ticket_id=ticket["id"], calendar=sla.calendar)  # 回访 for every reply
 
 
 async def answer_ticket(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, content: str) -> None:

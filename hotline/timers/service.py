@@ -7,6 +7,7 @@ from typing import Awaitable, Callable
 
 import asyncpg
 
+from hotline.auth.tokens import SYSTEM
 from hotline.sql import load_queries
 from hotline.tickets.service import record_event
 
@@ -15,7 +16,7 @@ Enrich = Callable[[asyncpg.Connection, int], Awaitable[None]]
 SIGN_KINDS = ["sign_warning", "sign_overdue"]
 REPLY_KINDS = ["reply_warning", "reply_overdue"]
 # Which ticket states keep each clock running; a timer that finds its clock stopped fires as a no-op.
-_CLOCK_RUNNING = {"sign": {"dispatched"}, "reply": {"dispatched", "accepted", "reopened"}}
+_CLOCK_RUNNING = {"sign": {"dispatched", "reopened"}, "reply": {"dispatched", "accepted", "reopened"}}
 
 
 async def schedule(conn: asyncpg.Connection, *, ticket_id: int, due: dict[str, datetime]) -> None:
@@ -38,7 +39,7 @@ async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record, enrich: Enrich 
         if timer["status"] == "replied":  # the 回访 is the centre's own work: logged, no 督办单 to a department
             await record_event(
                 conn, ticket_id=timer["ticket_id"], action="callback_overdue", from_status="replied",
-                to_status="replied", actor=None,
+                to_status="replied", actor=SYSTEM,
                 data={"clock": "callback", "deadline": timer["due_at"].isoformat(), "timer_id": timer["id"]},
             )
         return
@@ -48,7 +49,7 @@ async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record, enrich: Enrich 
     deadline = timer["sign_by"] if clock == "sign" else timer["reply_by"]
     await record_event(
         conn, ticket_id=timer["ticket_id"], action=f"sla_{stage}", from_status=timer["status"],
-        to_status=timer["status"], actor=None,
+        to_status=timer["status"], actor=SYSTEM,
         data={"clock": clock, "deadline": deadline.isoformat() if deadline else None, "timer_id": timer["id"]},
     )
     if stage == "overdue" and timer["lead_department"]:
