@@ -9,15 +9,19 @@ from pathlib import Path
 FIELD_JOINER = "。"  # keeps a title and its body apart without inventing words
 
 
-def read_labelled(path: Path, text_fields: list[str], label_field: str) -> tuple[list[str], list[str]]:
-    """Return (texts, labels) from a UTF-8 JSONL or CSV file; a missing field is an error naming it."""
+def read_records(path: Path) -> list[dict]:
+    """Every row of a UTF-8 JSONL or CSV file (CSV by its suffix), as dicts."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.DictReader(handle))
-    else:
-        with path.open(encoding="utf-8") as handle:
-            records = [json.loads(line) for line in handle if line.strip()]
+            return list(csv.DictReader(handle))
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def read_labelled(path: Path, text_fields: list[str], label_field: str) -> tuple[list[str], list[str]]:
+    """Return (texts, labels) from a UTF-8 JSONL or CSV file; a missing field is an error naming it."""
+    records = read_records(path)
     texts, labels = [], []
     for number, record in enumerate(records, start=1):
         for field in [*text_fields, label_field]:

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from routing.artifacts import load_model, save_model
-from routing.datasets import read_rows, sha256_of
+from classifier.datasets import sha256_of
+from routing.datasets import read_rows
 from routing.evaluation import cross_validate, evaluate
 from routing.model import DepartmentModel
 

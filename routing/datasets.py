@@ -1,22 +1,15 @@
 """Read dispatch-history rows (text, department, training-only context) from JSONL or CSV files."""
 from __future__ import annotations
 
-import csv
-import hashlib
-import json
 from collections.abc import Sequence
 from pathlib import Path
+
+from classifier.datasets import read_records
 
 
 def read_rows(path: Path, text_field: str, label_field: str, context_fields: Sequence[str] = ()):
     """Return (texts, labels, contexts) from a UTF-8 JSONL or CSV file; a missing field is an error naming it."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.DictReader(handle))
-    else:
-        with path.open(encoding="utf-8") as handle:
-            records = [json.loads(line) for line in handle if line.strip()]
+    records = read_records(path)
     texts, labels, contexts = [], [], []
     for number, record in enumerate(records, start=1):
         for field in [text_field, label_field, *context_fields]:
@@ -31,10 +24,3 @@ def read_rows(path: Path, text_field: str, label_field: str, context_fields: Seq
         raise ValueError(f"{path}: no rows")
     return texts, labels, contexts
 
-
-def sha256_of(texts: Sequence[str], labels: Sequence[str]) -> str:
-    """Fingerprint of the exact training rows, stored in the artifact manifest."""
-    digest = hashlib.sha256()
-    for text, label in zip(texts, labels):
-        digest.update(text.encode("utf-8") + b"\x1f" + label.encode("utf-8") + b"\x1e")
-    return digest.hexdigest()
