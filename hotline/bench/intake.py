@@ -43,7 +43,7 @@ async def run_intake_bench(settings: Settings, *, seconds: float, concurrency: i
     async def live(client, i):
         return await client.post("/api/v1/submissions", json={
             "channel": "web", "external_id": f"bench-{run_id}-{i}", "content": _TEXT,
-            "citizen": {"phone": "13812345678"}, "address": "温州市鹿城区五马街道"})
+            "citizen": {"phone": f"138{i % 100_000:08d}"}, "address": "温州市鹿城区五马街道"})
 
     async def bare(client, i):
         return await client.post("/insert", json={"external_id": f"bench-{run_id}-{i}", "content": _TEXT})

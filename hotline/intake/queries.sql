@@ -35,13 +35,21 @@ INSERT INTO routing_suggestions (ticket_id, rank, department_code, score, reason
 -- name: insert_vector
 INSERT INTO ticket_vectors (ticket_id, embedder, vector) VALUES ($1, $2, $3);
 
--- name: recent_open_tickets
-SELECT t.id, t.ticket_number, t.citizen_phone, t.district_code, v.vector
-FROM tickets t LEFT JOIN ticket_vectors v ON v.ticket_id = t.id AND v.embedder = $5
-WHERE t.id <> $1
+-- name: recent_open_by_caller
+SELECT t.id, t.ticket_number, t.citizen_phone, t.district_code, NULL::bytea AS vector
+FROM tickets t
+WHERE t.citizen_phone = $2 AND t.id <> $1
   AND t.status IN ('received', 'dispatched', 'accepted', 'returned', 'reopened', 'replied')
-  AND t.received_at > now() - make_interval(days => $4)
-  AND (($2::text IS NOT NULL AND t.citizen_phone = $2) OR ($3::text IS NOT NULL AND t.district_code = $3))
+  AND t.received_at > now() - make_interval(days => $3)
+ORDER BY t.received_at DESC
+LIMIT 20;
+
+-- name: recent_open_in_district
+SELECT t.id, t.ticket_number, t.citizen_phone, t.district_code, v.vector
+FROM tickets t JOIN ticket_vectors v ON v.ticket_id = t.id AND v.embedder = $4
+WHERE t.district_code = $2 AND t.id <> $1
+  AND t.status IN ('received', 'dispatched', 'accepted', 'returned', 'reopened', 'replied')
+  AND t.received_at > now() - make_interval(days => $3)
 ORDER BY t.received_at DESC
 LIMIT 2000;
 

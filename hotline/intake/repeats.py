@@ -41,7 +41,11 @@ async def find_repeats(
 ) -> list[dict]:
     """Record and return the candidates for a new ticket, best first (by caller when `phone` is given, by
     similar text in the same district when `vector` is)."""
-    rows = await conn.fetch(Q.recent_open_tickets, ticket_id, phone, district_code, policy.window_days, embedder)
+    rows = []
+    if phone is not None:  # a frequent caller's last open tickets are enough; no vectors needed
+        rows += await conn.fetch(Q.recent_open_by_caller, ticket_id, phone, policy.window_days)
+    if vector is not None and district_code is not None:
+        rows += await conn.fetch(Q.recent_open_in_district, ticket_id, district_code, policy.window_days, embedder)
     candidates = []
     for row in rows:
         similarity = 0.0
