@@ -8,6 +8,7 @@ from typing import Any
 import anyio
 import asyncpg
 
+from hotline.city import service as city
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS
 from hotline.intake.address import Gazetteer
@@ -49,8 +50,8 @@ async def _load_router(pool: asyncpg.Pool) -> Router:
     """Routing rules from the duty list, suggesting only departments and districts the city really has."""
     try:
         async with pool.acquire() as conn:
-            departments = [dict(r) for r in await conn.fetch("SELECT code, name FROM departments WHERE active")]
-            districts = [dict(r) for r in await conn.fetch("SELECT code, name, aliases FROM districts")]
+            departments = [dict(r) for r in await city.active_departments(conn)]
+            districts = [dict(r) for r in await city.districts(conn)]
     except UNAVAILABLE_ERRORS:
         departments, districts = None, []
     return Router.from_seed(departments=departments, districts=districts)

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from hotline.api.deps import Conn
+from hotline.city import service as city
 
 router = APIRouter(prefix="/api/v1", tags=["city"])
 
@@ -21,9 +22,4 @@ class DepartmentOut(BaseModel):
 
 @router.get("/departments", response_model=list[DepartmentOut])
 async def list_departments(conn: Conn) -> list[DepartmentOut]:
-    rows = await conn.fetch(
-        """SELECT code, name, short_name, level, parent_code AS parent, district_code AS district,
-                  is_fallback AS fallback
-           FROM departments WHERE active ORDER BY level, code"""
-    )
-    return [DepartmentOut(**dict(r)) for r in rows]
+    return [DepartmentOut(**dict(r)) for r in await city.active_departments(conn)]

@@ -10,9 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 
 from hotline.api.deps import Conn, MaybeStaff, PublicRateLimit
+from hotline.city import service as city
 from hotline.errors import InvalidField, NotFound
 from hotline.flows import on_submission
 from hotline.intake.schemas import CitizenIn, SubmissionIn
+from hotline.tickets import service as tickets
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 _CLOSED = {"answered", "closed", "merged"}
@@ -20,10 +22,7 @@ _CLOSED = {"answered", "closed", "merged"}
 
 @router.get("/services.json")
 async def services(conn: Conn) -> list[dict[str, Any]]:
-    rows = await conn.fetch(
-        """SELECT c.id, c.name, c.path, p.name AS group_name FROM categories c
-           LEFT JOIN categories p ON p.id = c.parent_id WHERE c.level <= 2 ORDER BY c.id"""
-    )
+    rows = await city.services(conn)
     return [
         {"service_code": str(r["id"]), "service_name": r["name"], "description": r["path"],
          "metadata": False, "type": "realtime", "keywords": "", "group": r["group_name"] or r["name"]}
@@ -43,9 +42,7 @@ async def create_request(
     device_id: Annotated[str | None, Form(max_length=100)] = None,
 ) -> list[dict[str, Any]]:
     async with request.app.state.pool.acquire() as conn:  # released before intake takes its own
-        category = await conn.fetchval(
-            "SELECT path FROM categories WHERE id = $1::int", int(service_code) if service_code.isdigit() else -1
-        )
+        category = await city.category_path_by_id(conn, int(service_code)) if service_code.isdigit() else None
     if category is None:
         raise InvalidField("service_code", f"unknown service_code {service_code!r}; see services.json")
     name = "".join(part for part in (last_name, first_name) if part) or None
@@ -62,13 +59,7 @@ async def create_request(
 
 @router.get("/requests/{service_request_id}.json")
 async def get_request(service_request_id: str, conn: Conn, staff: MaybeStaff) -> list[dict[str, Any]]:
-    row = await conn.fetchrow(
-        """SELECT t.ticket_number, t.status, t.category_path, t.content_masked, t.address, t.confidential,
-                  t.received_at, t.updated_at, t.reply_by, d.name AS agency
-           FROM tickets t LEFT JOIN departments d ON d.code = t.lead_department
-           WHERE t.ticket_number = $1""",
-        service_request_id,
-    )
+    row = await tickets.open311_request(conn, ticket_number=service_request_id)
     if row is None:
         raise NotFound(f"request {service_request_id} not found", field="service_request_id")
     detailed = staff is not None and staff.role != "department" and not row["confidential"]

@@ -5,6 +5,7 @@ import asyncpg
 
 from hotline.auth.passwords import hash_password, verify_password
 from hotline.auth.tokens import Principal
+from hotline.city import service as city
 from hotline.errors import Conflict, InvalidField, Unauthorized
 from hotline.sql import load_queries
 
@@ -23,7 +24,7 @@ async def create_user(
         raise InvalidField("department", "required for the department role and only for it")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidField("password", f"must have at least {MIN_PASSWORD_LENGTH} characters")
-    if department_code and not await conn.fetchval("SELECT 1 FROM departments WHERE code = $1", department_code):
+    if department_code and not await city.department_exists(conn, department_code):
         raise InvalidField("department", f"unknown department code {department_code!r}")
     try:
         row = await conn.fetchrow(

@@ -26,9 +26,6 @@ UPDATE tickets SET reply_by = $2, updated_at = now() WHERE id = $1;
 -- name: set_classification
 UPDATE tickets SET type = $2, category_path = $3, urgency = $4, updated_at = now() WHERE id = $1;
 
--- name: department_exists
-SELECT level FROM departments WHERE code = $1 AND active;
-
 -- name: insert_extension_request
 INSERT INTO extension_requests (ticket_id, department_code, working_days, reason, requested_by, reply_by_before)
 VALUES ($1, $2, $3, $4, $5, $6)

@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from hotline.auth.tokens import Principal
+from hotline.city import service as city
 from hotline.callbacks.service import open_callback
 from hotline.errors import Conflict, Forbidden, InvalidField, NotFound
 from hotline.sql import load_queries
@@ -42,7 +43,7 @@ async def _require_lead(conn: asyncpg.Connection, ticket: asyncpg.Record, actor:
 
 
 async def _check_department(conn: asyncpg.Connection, code: str, field: str) -> None:
-    if await conn.fetchval(Q.department_exists, code) is None:
+    if not await city.department_exists(conn, code):
         raise InvalidField(field, f"unknown department code {code!r}")
 
 
@@ -52,7 +53,7 @@ async def classify_ticket(
 ) -> None:
     """The agent confirms or corrects type, category and urgency; the event is the training signal."""
     ticket = await ticket_for_action(conn, ticket_number)
-    if category and not await conn.fetchval("SELECT 1 FROM categories WHERE path = $1", category):
+    if category and not await city.category_exists(conn, category):
         raise InvalidField("category", f"unknown category {category!r}")
     await conn.execute(Q.set_classification, ticket["id"], type_, category, urgency)
     await record_event(

@@ -26,9 +26,6 @@ UPDATE submissions SET ticket_id = $2 WHERE id = $1;
 INSERT INTO classification_suggestions (ticket_id, head, label, confidence, top3, abstain, model_version)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
 
--- name: category_exists
-SELECT 1 FROM categories WHERE path = $1;
-
 -- name: insert_route
 INSERT INTO routing_suggestions (ticket_id, rank, department_code, score, reasons) VALUES ($1, $2, $3, $4, $5);
 

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from hotline.auth.tokens import Principal
+from hotline.city import service as city
 from hotline.errors import Conflict
 from hotline.intake.address import Gazetteer
 from hotline.intake.normalise import normalise_text
@@ -105,7 +106,7 @@ async def record_submission(
         return existing, False
     citizen = sub.citizen
     suggested = _confident_labels(classification)
-    if "category" in suggested and not await conn.fetchval(Q.category_exists, suggested["category"]):
+    if "category" in suggested and not await city.category_exists(conn, suggested["category"]):
         del suggested["category"]  # a model trained on another tree; keep the suggestion, not the label
     ticket = await conn.fetchrow(
         Q.insert_ticket, sub.channel, suggested.get("type"), suggested.get("urgency", "normal"),
