@@ -56,3 +56,13 @@ class InvalidField(DomainError):
 
     def __init__(self, field: str, reason: str):
         super().__init__(f"{field}: {reason}", fields=[{"field": field, "reason": reason}])
+
+
+class InvalidFields(DomainError):
+    """Several fields that break domain rules at once, each with its reason."""
+
+    status_code = 422
+    code = "validation_error"
+
+    def __init__(self, fields: list[dict[str, str]]):
+        super().__init__("; ".join(f"{f['field']}: {f['reason']}" for f in fields), fields=fields)

@@ -5,11 +5,12 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotline.api.deps import Conn, PublicRateLimit, Staff
-from hotline.errors import NotFound
+from hotline.api.deps import Conn, PublicRateLimit, Staff, require_roles
+from hotline.auth.tokens import Principal
+from hotline.errors import InvalidFields, NotFound
 from hotline.kb import service
 from hotline.sql import load_queries
 from hotline.validation import NonBlankStr
@@ -80,3 +81,37 @@ async def get_matter(code: str, conn: Conn) -> dict[str, Any]:
 async def review_due(conn: Conn, viewer: Staff) -> list[dict[str, Any]]:
     department = viewer.department_code if viewer.role == "department" else None
     return [dict(r) for r in await service.review_overdue(conn, today=date.today(), department=department)]
+
+
+def _dated(matter: dict[str, Any]) -> dict[str, Any]:
+    """JSON has no date type: ISO strings for the two date fields become dates before validation."""
+    out = dict(matter)
+    for key in ("effective_date", "review_due"):
+        if isinstance(out.get(key), str):
+            try:
+                out[key] = date.fromisoformat(out[key])
+            except ValueError:
+                pass  # left as text, the validator names the field
+    return out
+
+
+@router.put("/knowledge/matters/{code}")
+async def edit_matter(code: str, body: dict[str, Any], conn: Conn,
+                      editor: Annotated[Principal, Depends(require_roles("supervisor", "admin"))]) -> dict[str, Any]:
+    """Replace a matter (every field, seed-file shape); the old version stays in the history and every
+    process's search index picks the new one up without a restart."""
+    from knowledge.answer import present_matter
+    from knowledge.seeds.load import matter_problems
+
+    matter = _dated(body)
+    problems = matter_problems(matter)
+    if matter.get("code") != code:
+        problems.append(f"code: must equal the matter code in the path ({code})")
+    if problems:
+        raise InvalidFields([{"field": p.split(":", 1)[0], "reason": p.split(":", 1)[-1].strip()} for p in problems])
+    if await conn.fetchrow(KQ.matter_by_code, code) is None:
+        raise NotFound(f"matter {code} not found", field="code")
+    async with conn.transaction():
+        await service.save_matter(conn, matter, user_id=editor.user_id)
+    row = await conn.fetchrow(KQ.matter_by_code, code)
+    return {**present_matter(dict(row)), "review_due": row["review_due"], "updated_at": row["updated_at"]}

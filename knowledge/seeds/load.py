@@ -137,6 +137,11 @@ def _read_list(file: Path, problems: list[str]) -> list:
     return data
 
 
+def matter_problems(matter: Any) -> list[str]:
+    """Every problem of one matter (seed-file shape), each as "field: reason"; empty when it is valid."""
+    return _matter_problems(matter)
+
+
 def _matter_problems(matter: Any) -> list[str]:
     problems = _key_problems(matter, MATTER_KEYS)
     if not isinstance(matter, dict):

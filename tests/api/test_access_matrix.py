@@ -39,6 +39,7 @@ ACCESS = {
     ("POST", "/api/v1/chat"): ANYONE,
     ("POST", "/api/v1/knowledge/suggestions"): STAFF,
     ("GET", "/api/v1/knowledge/matters/{code}"): ANYONE,
+    ("PUT", "/api/v1/knowledge/matters/{code}"): SUPERVISORS,
     ("GET", "/api/v1/knowledge/review-due"): STAFF,
     ("GET", "/api/v1/departments"): ANYONE,
     ("POST", "/api/v1/tickets/{ticket_number}/callback"): OFFICE,

@@ -86,3 +86,25 @@ async def test_an_edit_reaches_another_process_without_restart(fresh_db_url):
     history = await conn.fetchval("SELECT count(*) FROM knowledge_history WHERE snapshot->>'code' = $1", code)
     assert history == 1
     await conn.close()
+
+
+async def test_a_supervisor_edits_a_matter_and_answers_follow_at_once(api, tokens, shared_db_url):
+    current = (await api.get("/api/v1/knowledge/matters/gaj-sfz-bl")).json()
+    from knowledge.seeds.load import load_matters
+
+    matter = next(m for m in load_matters() if m["code"] == "gaj-sfz-bl")
+    edited = {**matter, "effective_date": str(matter["effective_date"]), "review_due": str(matter["review_due"]),
+              "materials": matter["materials"] + [{"name": "遗失情况说明", "form": "original", "copies": 1,
+                                                   "required": True, "condition": None, "note": "本人签字"}]}
+    assert (await api.put("/api/v1/knowledge/matters/gaj-sfz-bl", json=edited, headers=tokens["agent"])).status_code == 403
+    saved = await api.put("/api/v1/knowledge/matters/gaj-sfz-bl", json=edited, headers=tokens["supervisor"])
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["version"] == current["version"] + 1
+    reply = await ask(api, "身份证丢了要带什么材料")
+    assert "遗失情况说明" in reply["message"]
+
+    broken = {**edited, "materials": [{**edited["materials"][0], "form": "photo"}], "review_due": "someday"}
+    refused = await api.put("/api/v1/knowledge/matters/gaj-sfz-bl", json=broken, headers=tokens["supervisor"])
+    assert refused.status_code == 422
+    fields = {f["field"] for f in refused.json()["error"]["fields"]}
+    assert "review_due" in fields and any(f.startswith("materials") for f in fields)
