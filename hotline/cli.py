@@ -185,7 +185,7 @@ def _configure_logging() -> None:
 
 def _ensure_classifier(settings: Settings) -> None:
     """Train the default classifier once (from ../shared/data when present, else the built-in examples)."""
-    model_dir = settings.classifier_dir or settings.models_dir / "classifier"
+    model_dir = settings.classifier_path
     if not settings.load_models or (model_dir / "manifest.json").exists():
         return
     from classifier.training import train_default

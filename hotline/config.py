@@ -44,5 +44,5 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def models_dir(self) -> Path:
-        return self.data_dir / "models"
+    def classifier_path(self) -> Path:
+        return self.classifier_dir or self.data_dir / "models" / "classifier"

@@ -58,7 +58,7 @@ async def _load_router(pool: asyncpg.Pool) -> Router:
 
 
 async def _load_classifier(settings: Settings):
-    model_dir = settings.classifier_dir or settings.models_dir / "classifier"
+    model_dir = settings.classifier_path
     if not settings.load_models or not (model_dir / "manifest.json").exists():
         log.warning("no classifier model at %s; tickets arrive unclassified (run `hotline classifier "
                     "train-default`)", model_dir)

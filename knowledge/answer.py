@@ -6,7 +6,7 @@ import re
 from typing import Any, Callable, Iterable, Mapping
 
 from knowledge import text
-from knowledge.documents import article_document, material_line, matter_document, matter_title
+from knowledge.documents import material_line, matter_title, row_document
 
 MATERIALS_INTENT = re.compile(r"材料|带什么|带哪些|拿什么|准备什么|准备哪些|需要什么|需要哪些|要什么|要哪些|什么证件|手续|证明")
 # Words a caller uses for a kind of sub-item; the key is a character the sub-item's name carries.
@@ -27,18 +27,19 @@ INTENT_WORDS = frozenset("办 办理 要 想 带 拿 准备 材料 手续 需要
 MIN_COVERAGE = 0.5  # share of the question's topic words a document must contain to count as an answer
 
 
-def _doc_words(row: Mapping[str, Any]) -> set[str]:
-    document = matter_document(row) if row["kind"] == "matter" else article_document(row)
-    return set(text.words(document["title"])) | set(text.words(document["text"]))
+def document_words(row: Mapping[str, Any]) -> frozenset[str]:
+    """The search words of a matter or article row (title and body)."""
+    document = row_document(row)
+    return frozenset(text.words(document["title"])) | frozenset(text.words(document["text"]))
 
 
-def coverage(question: str, row: Mapping[str, Any], idf: Callable[[str], float] = lambda _: 1.0) -> float:
+def coverage(question: str, doc_words: frozenset[str], idf: Callable[[str], float] = lambda _: 1.0) -> float:
     """Share of the question's topic words found in the document, each weighted by its rarity (IDF),
     so a word the knowledge base has never seen ("火星") weighs most and pulls an off-topic question down."""
     asked = set(text.words(question)) - INTENT_WORDS
     if not asked:
         return 0.0
-    found = asked & _doc_words(row)
+    found = asked & doc_words
     return sum(idf(w) for w in found) / sum(idf(w) for w in asked)
 
 
@@ -103,7 +104,7 @@ def overview_message(matter: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def unknown(question: str) -> dict[str, Any]:
+def unknown() -> dict[str, Any]:
     return {"kind": "unknown", "offer_ticket": True, "matter": None, "options": [], "article": None,
             "message": "抱歉，知识库里没有找到能确切回答这个问题的内容。您可以提交工单，由相关部门答复您。"}
 
@@ -112,6 +113,7 @@ def compose_answer(
     question: str, hits: Iterable[tuple[Any, dict[str, Any]]], siblings_of: dict[str, list[dict[str, Any]]],
     *, prefer_main_item: str | None = None, assume_materials: bool = False,
     idf: Callable[[str], float] = lambda _: 1.0,
+    words_of: Callable[[Mapping[str, Any]], frozenset[str]] = document_words,
 ) -> dict[str, Any]:
     """Decide what to say for `question` given ranked (hit, row) pairs and the sub-items of each main item.
 
@@ -125,8 +127,8 @@ def compose_answer(
         if chosen:
             return _matter_answer(question, chosen[0], family, assume_materials)
     # The ranking picks the answer; coverage only decides whether the top results answer anything at all.
-    if not any(coverage(question, row, idf) >= MIN_COVERAGE for _, row in ranked[:3]):
-        return unknown(question)
+    if not any(coverage(question, words_of(row), idf) >= MIN_COVERAGE for _, row in ranked[:3]):
+        return unknown()
     _, best = ranked[0]
     sources = [{"kind": row["kind"], "code": row["code"], "score": round(hit.score, 4)} for hit, row in ranked[:5]]
     if best["kind"] == "article":

@@ -10,10 +10,6 @@ def doc_id(kind: str, row_id: int) -> int:
     return row_id * 2 + (1 if kind == "article" else 0)
 
 
-def split_doc_id(value: int) -> tuple[str, int]:
-    return ("article" if value % 2 else "matter"), value // 2
-
-
 def matter_title(matter: Mapping[str, Any]) -> str:
     sub = matter.get("sub_item")
     return f"{matter['main_item']}（{sub}）" if sub else matter["main_item"]
@@ -39,6 +35,11 @@ def article_document(article: Mapping[str, Any]) -> dict[str, Any]:
     keywords = " ".join(article.get("keywords") or [])
     return {"id": doc_id("article", article["id"]), "title": article["question"],
             "text": f"{keywords}\n{article['answer']}", "dense_text": f"{article['question']}\n{keywords}"}
+
+
+def row_document(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The search document of a matter or article row that carries its `kind`."""
+    return matter_document(row) if row["kind"] == "matter" else article_document(row)
 
 
 def material_line(material: Mapping[str, Any]) -> str:

@@ -14,8 +14,8 @@ import anyio
 import asyncpg
 
 from classifier.embedders import Embedder
-from knowledge import text
-from knowledge.documents import article_document, doc_id, matter_document, split_doc_id
+from knowledge.answer import document_words
+from knowledge.documents import doc_id, row_document
 from knowledge.hybrid import HybridIndex, SearchHit
 from hotline.sql import load_queries
 
@@ -28,6 +28,7 @@ class LiveKnowledgeIndex:
         self.index = HybridIndex(embedder) if embedder is not None else HybridIndex(mode="bm25")
         self.rows: dict[int, dict[str, Any]] = {}  # doc id -> the matter or article row
         self.seen_seq = 0
+        self.words: dict[int, frozenset[str]] = {}  # doc id -> its search words, tokenised once per version
         self._document_frequency: Counter[str] = Counter()
         self._lock = asyncio.Lock()
 
@@ -51,26 +52,29 @@ class LiveKnowledgeIndex:
                 self.index.remove(gone)
                 for key in gone:
                     self.rows.pop(key, None)
+                    self.words.pop(key, None)
                 self._count_words()
             self.seen_seq = latest
             return len(changed)
 
     async def _index(self, matters: list[dict], articles: list[dict]) -> None:
-        documents = [matter_document(m) for m in matters] + [article_document(a) for a in articles]
-        for matter in matters:
-            self.rows[doc_id("matter", matter["id"])] = {**matter, "kind": "matter"}
-        for article in articles:
-            self.rows[doc_id("article", article["id"])] = {**article, "kind": "article"}
+        rows = [{**m, "kind": "matter"} for m in matters] + [{**a, "kind": "article"} for a in articles]
+        documents = [row_document(row) for row in rows]
+        for row, document in zip(rows, documents):
+            self.rows[document["id"]] = row
+            self.words[document["id"]] = document_words(row)
         if documents:
             await anyio.to_thread.run_sync(self.index.add, documents)
         self._count_words()
 
     def _count_words(self) -> None:
         frequency: Counter[str] = Counter()
-        for row in self.rows.values():
-            document = matter_document(row) if row["kind"] == "matter" else article_document(row)
-            frequency.update(set(text.words(document["title"])) | set(text.words(document["text"])))
+        for words in self.words.values():
+            frequency.update(words)
         self._document_frequency = frequency
+
+    def words_of(self, row: dict[str, Any]) -> frozenset[str]:
+        return self.words[doc_id(row["kind"], row["id"])]
 
     def idf(self, word: str) -> float:
         """Rarity of a word in the knowledge base; a word it has never seen gets the highest weight."""
@@ -81,8 +85,4 @@ class LiveKnowledgeIndex:
         return [(hit, self.rows[hit.id]) for hit in hits if hit.id in self.rows]
 
     async def passage(self, row: dict[str, Any], query: str) -> str:
-        document = matter_document(row) if row["kind"] == "matter" else article_document(row)
-        return await anyio.to_thread.run_sync(self.index.best_passage, document["text"], query)
-
-    def kind_and_id(self, value: int) -> tuple[str, int]:
-        return split_doc_id(value)
+        return await anyio.to_thread.run_sync(self.index.best_passage, row_document(row)["text"], query)

@@ -95,7 +95,7 @@ async def answer(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, questio
     await index.refresh(conn)
     hits = await index.search(question, 10)
     return compose_answer(question, hits, _families(index), prefer_main_item=prefer_main_item,
-                          assume_materials=assume_materials, idf=index.idf)
+                          assume_materials=assume_materials, idf=index.idf, words_of=index.words_of)
 
 
 async def chat(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, conversation_id: uuid.UUID | None,
