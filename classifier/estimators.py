@@ -10,6 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 from classifier.features import MessageVectorizer
+from classifier.linear import LinearScorer
 from classifier.rules import RuleSet
 
 
@@ -63,7 +64,13 @@ class MessageClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, texts) -> np.ndarray:
-        return self.model_.predict_proba(self.vectorizer_.transform(texts))
+        return self._scorer().proba(self.vectorizer_.transform(texts))
+
+    def _scorer(self) -> LinearScorer:
+        # built on first use rather than in fit, so artifacts trained before it existed load as they are
+        if getattr(self, "scorer_", None) is None:
+            self.scorer_ = LinearScorer.of(self.model_)
+        return self.scorer_
 
     def predict(self, texts) -> np.ndarray:
         return self.classes_[self.predict_proba(texts).argmax(axis=1)]

@@ -26,7 +26,10 @@ class TicketClassifier:
     @classmethod
     def load(cls, model_dir: Path) -> TicketClassifier:
         heads, manifest = load_artifact(model_dir)
-        return cls(heads, manifest)
+        classifier = cls(heads, manifest)
+        # jieba builds its dictionary on first use: let that be now, at start-up, not a caller's first ticket
+        classifier.predict("小区路灯坏了一个星期没人修")
+        return classifier
 
     @property
     def model_version(self) -> str:

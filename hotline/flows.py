@@ -6,7 +6,6 @@ import anyio
 import asyncpg
 
 from hotline.auth.tokens import Principal
-from hotline.intake.enrich import schedule_enrichment
 from hotline.intake.repeats import find_repeats
 from hotline.intake.schemas import SubmissionIn
 from hotline.intake.service import PreparedSubmission, prepare_submission, record_submission
@@ -23,11 +22,10 @@ async def on_submission(
         ticket, created = await record_submission(conn, prepared=prepared, actor=actor, category_path=category_path,
                                                   classification=classification, routes=routes)
         if created:
-            # The same caller's open tickets now; the same event's (by text similarity) when a worker has
-            # embedded the text, which keeps the model's cost off the caller's wait.
+            # The same caller's open tickets now; the same event's (by text similarity) when the worker that
+            # record_submission asked for has embedded the text, which keeps the model's cost off the wait.
             await find_repeats(conn, ticket_id=ticket["id"], phone=submission.citizen.phone, district_code=None,
                                vector=None, embedder=None)
-            await schedule_enrichment(conn, ticket_id=ticket["id"])
         return ticket, created
 
 

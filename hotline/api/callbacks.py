@@ -38,8 +38,8 @@ async def record_callback(ticket_number: str, body: CallbackIn, conn: Conn, acto
 async def issue_callback_link(ticket_number: str, conn: Conn, actor: Agent) -> CallbackLinkOut:
     async with conn.transaction():
         token, due_at = await service.issue_link(conn, ticket_number=ticket_number, actor=actor)
-    return CallbackLinkOut(ticket_number=ticket_number, token=token, path=f"/api/v1/public/callbacks/{token}",
-                           due_at=due_at)
+    return CallbackLinkOut(ticket_number=ticket_number, token=token, path=f"/callback/{token}",
+                           api_path=f"/api/v1/public/callbacks/{token}", due_at=due_at)
 
 
 @router.get("/callbacks", response_model=list[CallbackOut])

@@ -63,7 +63,8 @@ class CallbackOut(BaseModel):
 class CallbackLinkOut(BaseModel):
     ticket_number: str
     token: str  # shown once, to be sent to the citizen; only its hash is stored
-    path: str
+    path: str  # the citizen's page, for the SMS
+    api_path: str  # the same answer for an app
     due_at: datetime
 
 

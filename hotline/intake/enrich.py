@@ -22,8 +22,3 @@ def make_enricher(embedder: Embedder):
                            vector=vector, embedder=embedder.name)
 
     return enrich
-
-
-async def schedule_enrichment(conn: asyncpg.Connection, *, ticket_id: int) -> None:
-    """A timer due now: the NOTIFY on insert wakes a worker, and it survives restarts like any timer."""
-    await conn.execute(Q.schedule_enrichment, ticket_id)

@@ -1,33 +1,49 @@
--- name: claim_submission
-INSERT INTO submissions (channel, external_id, payload_hash, received_at)
-VALUES ($1, $2, $3, $4)
-ON CONFLICT (channel, external_id) DO NOTHING
-RETURNING id;
+-- name: record_contact
+-- A new contact in one statement (one round trip, one plan): claim the (channel, external_id) key and, only
+-- when the claim is new, insert the ticket with its model suggestions, its receive event and the timer that
+-- asks a worker to embed it. No row back means the key was already taken: read `existing_submission`.
+-- JSON columns travel as text arrays (a list of lists would read as a 2-D array).
+-- $7 is a category the caller chose (kept as given), $8 one a model suggested (kept only if in our tree).
+WITH claim AS (
+    INSERT INTO submissions (channel, external_id, payload_hash, received_at, ticket_id)
+    VALUES ($1, $2, $3, $4, nextval(pg_get_serial_sequence('tickets', 'id')))
+    ON CONFLICT (channel, external_id) DO NOTHING
+    RETURNING ticket_id
+), ticket AS (
+    INSERT INTO tickets (
+        id, ticket_number, channel, type, urgency, category_path, title, content, content_masked, pii_kinds,
+        address, district_code, street_code, citizen_name, citizen_phone, citizen_id_number,
+        anonymous, confidential, received_at)
+    SELECT claim.ticket_id,
+           to_char($4::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD')
+               || lpad(nextval('ticket_number_seq')::text, 6, '0'),
+           $1, $5, $6, coalesce($7, (SELECT path FROM categories WHERE path = $8)), $9, $10, $11, $12,
+           $13, $14, $15, $16, $17, $18, $19, $20, $4
+    FROM claim
+    RETURNING id, ticket_number, status
+), suggestions AS (
+    INSERT INTO classification_suggestions (ticket_id, head, label, confidence, top3, abstain, model_version)
+    SELECT ticket.id, s.head, s.label, s.confidence, s.top3::jsonb, s.abstain, $26
+    FROM ticket, unnest($21::text[], $22::text[], $23::real[], $24::text[], $25::boolean[])
+                 AS s(head, label, confidence, top3, abstain)
+), routes AS (
+    INSERT INTO routing_suggestions (ticket_id, rank, department_code, score, reasons)
+    SELECT ticket.id, r.rank, r.department_code, r.score, r.reasons::jsonb
+    FROM ticket, unnest($27::text[], $28::real[], $29::text[]) WITH ORDINALITY
+                 AS r(department_code, score, reasons, rank)
+), event AS (
+    INSERT INTO ticket_events (ticket_id, action, from_status, to_status, actor_user_id, actor_role,
+                               actor_department, data)
+    SELECT ticket.id, 'receive', NULL, 'received', $30, $31, $32, $33 FROM ticket
+), enrichment AS (
+    INSERT INTO timers (ticket_id, kind, due_at) SELECT ticket.id, 'enrich', now() FROM ticket
+)
+SELECT id, ticket_number, status FROM ticket;
 
 -- name: existing_submission
 SELECT s.payload_hash, t.id, t.ticket_number, t.status
 FROM submissions s JOIN tickets t ON t.id = s.ticket_id
 WHERE s.channel = $1 AND s.external_id = $2;
-
--- name: insert_ticket
-INSERT INTO tickets (
-    ticket_number, channel, type, urgency, category_path, title, content, content_masked, pii_kinds,
-    address, district_code, street_code, citizen_name, citizen_phone, citizen_id_number,
-    anonymous, confidential, received_at)
-VALUES (
-    to_char($17::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(nextval('ticket_number_seq')::text, 6, '0'),
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-RETURNING id, ticket_number, status;
-
--- name: link_submission
-UPDATE submissions SET ticket_id = $2 WHERE id = $1;
-
--- name: insert_suggestion
-INSERT INTO classification_suggestions (ticket_id, head, label, confidence, top3, abstain, model_version)
-VALUES ($1, $2, $3, $4, $5, $6, $7);
-
--- name: insert_route
-INSERT INTO routing_suggestions (ticket_id, rank, department_code, score, reasons) VALUES ($1, $2, $3, $4, $5);
 
 -- name: insert_vector
 INSERT INTO ticket_vectors (ticket_id, embedder, vector) VALUES ($1, $2, $3);
@@ -56,6 +72,3 @@ ON CONFLICT DO NOTHING;
 
 -- name: ticket_for_enrichment
 SELECT title, content, district_code FROM tickets WHERE id = $1;
-
--- name: schedule_enrichment
-INSERT INTO timers (ticket_id, kind, due_at) VALUES ($1, 'enrich', now());

@@ -58,7 +58,8 @@ async def find_repeats(
                                "same_caller": same_caller, "similarity": round(similarity, 4)})
     candidates.sort(key=lambda c: (-c["similarity"], not c["same_caller"]))
     candidates = candidates[: policy.max_candidates]
-    await conn.executemany(Q.insert_candidate, [
-        (ticket_id, c["ticket_id"], c["same_caller"], c["similarity"]) for c in candidates
-    ])
+    if candidates:
+        await conn.executemany(Q.insert_candidate, [
+            (ticket_id, c["ticket_id"], c["same_caller"], c["similarity"]) for c in candidates
+        ])
     return candidates

@@ -10,14 +10,13 @@ from typing import Any
 import asyncpg
 
 from hotline.auth.tokens import Principal
-from hotline.city import service as city
 from hotline.errors import Conflict
 from hotline.intake.address import Gazetteer
 from hotline.intake.normalise import normalise_text
 from hotline.intake.pii import mask_text
 from hotline.intake.schemas import SubmissionIn
 from hotline.sql import load_queries
-from hotline.tickets.service import record_event
+from hotline.tickets.service import actor_role
 
 Q = load_queries(__file__)
 HEADS = ("type", "category", "urgency")
@@ -46,13 +45,14 @@ def _confident_labels(classification: dict[str, Any] | None) -> dict[str, str]:
             if head in classification and not classification[head]["abstain"]}
 
 
-async def _store_suggestions(conn: asyncpg.Connection, ticket_id: int, classification: dict[str, Any]) -> None:
-    version = classification.get("model_version", "unknown")
-    await conn.executemany(Q.insert_suggestion, [
-        (ticket_id, head, classification[head]["label"], float(classification[head]["confidence"]),
-         classification[head]["top3"], bool(classification[head]["abstain"]), version)
-        for head in HEADS if head in classification
-    ])
+def _suggestion_columns(classification: dict[str, Any] | None) -> tuple[list, list, list, list, list, str]:
+    """The model's heads as parallel arrays (head, label, confidence, top3, abstain) and its version."""
+    heads = [head for head in HEADS if classification and head in classification]
+    return (heads, [classification[h]["label"] for h in heads],
+            [float(classification[h]["confidence"]) for h in heads],
+            [json.dumps(classification[h]["top3"], ensure_ascii=False) for h in heads],
+            [bool(classification[h]["abstain"]) for h in heads],
+            (classification or {}).get("model_version", "unknown"))
 
 
 def payload_hash(submission: SubmissionIn) -> str:
@@ -87,44 +87,32 @@ async def record_submission(
     category_path: str | None = None, classification: dict[str, Any] | None = None,
     routes: list[dict[str, Any]] | None = None,
 ) -> tuple[asyncpg.Record, bool]:
-    """Insert the ticket, its model suggestions and its first event; a repeated key returns the existing
-    ticket (created=False).
+    """Insert the ticket, its model suggestions, its first event and its enrichment timer; a repeated key
+    returns the existing ticket (created=False).
 
     Suggestions the model does not abstain on become the ticket's working type, urgency and category until
     an agent confirms or corrects them."""
     sub = prepared.submission
-    submission_id = await conn.fetchval(
-        Q.claim_submission, sub.channel, sub.external_id, prepared.payload_hash, prepared.received_at
-    )
-    if submission_id is None:
-        existing = await conn.fetchrow(Q.existing_submission, sub.channel, sub.external_id)
-        if existing["payload_hash"] != prepared.payload_hash:
-            raise Conflict(
-                f"submission ({sub.channel}, {sub.external_id}) was already received with a different payload",
-                key={"channel": sub.channel, "external_id": sub.external_id},
-            )
-        return existing, False
     citizen = sub.citizen
     suggested = _confident_labels(classification)
-    if "category" in suggested and not await city.category_exists(conn, suggested["category"]):
-        del suggested["category"]  # a model trained on another tree; keep the suggestion, not the label
+    routes = routes or []
     ticket = await conn.fetchrow(
-        Q.insert_ticket, sub.channel, suggested.get("type"), suggested.get("urgency", "normal"),
-        category_path or suggested.get("category"), prepared.title, prepared.content,
-        prepared.content_masked, prepared.pii_kinds, prepared.address, prepared.district_code,
-        prepared.street_code, citizen.name, citizen.phone, citizen.id_number, citizen.anonymous,
-        citizen.confidential, prepared.received_at,
+        Q.record_contact, sub.channel, sub.external_id, prepared.payload_hash, prepared.received_at,
+        suggested.get("type"), suggested.get("urgency", "normal"), category_path, suggested.get("category"),
+        prepared.title, prepared.content, prepared.content_masked, prepared.pii_kinds, prepared.address,
+        prepared.district_code, prepared.street_code, citizen.name, citizen.phone, citizen.id_number,
+        citizen.anonymous, citizen.confidential, *_suggestion_columns(classification),
+        [r["department"] for r in routes], [float(r["score"]) for r in routes],
+        [json.dumps(r["reasons"], ensure_ascii=False) for r in routes],
+        actor.user_id if actor else None, actor_role(actor), actor.department_code if actor else None,
+        {"channel": sub.channel, "external_id": sub.external_id, "pii_found": prepared.pii_kinds},
     )
-    await conn.execute(Q.link_submission, submission_id, ticket["id"])
-    if classification:
-        await _store_suggestions(conn, ticket["id"], classification)
-    if routes:
-        await conn.executemany(Q.insert_route, [
-            (ticket["id"], rank, route["department"], float(route["score"]), route["reasons"])
-            for rank, route in enumerate(routes, start=1)
-        ])
-    await record_event(
-        conn, ticket_id=ticket["id"], action="receive", from_status=None, to_status="received", actor=actor,
-        data={"channel": sub.channel, "external_id": sub.external_id, "pii_found": prepared.pii_kinds},
-    )
-    return ticket, True
+    if ticket is not None:
+        return ticket, True
+    existing = await conn.fetchrow(Q.existing_submission, sub.channel, sub.external_id)
+    if existing["payload_hash"] != prepared.payload_hash:
+        raise Conflict(
+            f"submission ({sub.channel}, {sub.external_id}) was already received with a different payload",
+            key={"channel": sub.channel, "external_id": sub.external_id},
+        )
+    return existing, False

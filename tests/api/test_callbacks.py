@@ -143,7 +143,8 @@ async def test_the_citizen_answers_once_through_the_link_without_logging_in(api,
     assert (await api.post(f"/api/v1/tickets/{number}/callback-link", headers=tokens["dept_zjj"])).status_code == 403
     link = await api.post(f"/api/v1/tickets/{number}/callback-link", headers=tokens["agent"])
     assert link.status_code == 201, link.text
-    path = link.json()["path"]
+    assert link.json()["path"] == "/callback/" + link.json()["token"]  # the page the SMS links to
+    path = link.json()["api_path"]
 
     page = await api.get(path)
     assert page.status_code == 200 and page.json()["ticket_number"] == number
