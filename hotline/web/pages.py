@@ -1,7 +1,10 @@
-"""The four workspaces as server-rendered pages: login, 座席 agent console, department inbox, public portal, 督办.
+"""The four workspaces as server-rendered pages: login, 座席 agent console, department inbox, public portal, 督办,
+and the citizen's one-time callback page.
 
 Pages only check who may open them; everything they show or change goes through the JSON API from the
-page's script, so the API's access rules are the only ones.
+page's script, so the API's access rules are the only ones. Two exceptions read on the server: reference
+lists for a page's filters, and the callback page, rendered in the state its link is in (a dead link is a
+clear message, not a failed request in the citizen's browser).
 """
 from __future__ import annotations
 
@@ -14,11 +17,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from hotline.api.deps import AppSettings, Conn
 from hotline.abuse.service import TooManyRequests
 from hotline.api.auth import checked_login, client_address
+from hotline.api.callbacks import public_callback
+from hotline.api.deps import AppSettings, Conn
 from hotline.auth.tokens import Principal, issue_token
-from hotline.errors import Unauthorized
+from hotline.city import service as city
+from hotline.errors import NotFound, Unauthorized
 from hotline.web.session import (
     CSRF_COOKIE, end_session, forget_stale_session, new_login_csrf, session_principal, set_login_csrf,
     start_session, tokens_match,
@@ -66,7 +71,7 @@ def _render(request: Request, template: str, principal: Principal | None, *, sta
     return response
 
 
-def _workspace_page(request: Request, workspace: Workspace, template: str) -> Response:
+def _workspace_page(request: Request, workspace: Workspace, template: str, **context) -> Response:
     principal = session_principal(request)
     if principal is None:
         response = RedirectResponse(f"/login?next={quote(workspace.path)}", status_code=303)
@@ -74,7 +79,7 @@ def _workspace_page(request: Request, workspace: Workspace, template: str) -> Re
         return response
     if principal.role not in workspace.roles:
         return _render(request, "forbidden.html", principal, status_code=403, workspace=workspace)
-    return _render(request, template, principal, workspace=workspace)
+    return _render(request, template, principal, workspace=workspace, **context)
 
 
 def _landing(principal: Principal, requested: str | None) -> str:
@@ -155,5 +160,22 @@ async def department_inbox(request: Request) -> Response:
 
 
 @router.get("/supervisor", response_class=HTMLResponse)
-async def supervisor_dashboard(request: Request) -> Response:
-    return _workspace_page(request, SUPERVISOR, "supervisor.html")
+async def supervisor_dashboard(request: Request, conn: Conn) -> Response:
+    return _workspace_page(request, SUPERVISOR, "supervisor.html", districts=await city.districts(conn))
+
+
+@router.get("/callback/{token}", response_class=HTMLResponse)
+async def citizen_callback(request: Request, token: str, conn: Conn) -> Response:
+    """The page a citizen's SMS link opens: the reply to evaluate, or why there is nothing to evaluate."""
+    principal = session_principal(request)
+    try:
+        # The API's own reading of the link, so the page and the API never disagree about its state.
+        callback = await public_callback(token, conn) if 16 <= len(token) <= 128 else None
+    except NotFound:
+        callback = None
+    # A dead link still answers 200: the page itself is the explanation, and a 404 document would be
+    # reported as a failed resource in the citizen's browser.
+    response = _render(request, "callback.html", principal, callback=callback, token=token)
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    forget_stale_session(request, response, principal)
+    return response

@@ -55,6 +55,7 @@ ACCESS = {
     ("GET", "/api/v1/metrics/report.xlsx"): SUPERVISORS,
     ("GET", "/api/v1/supervision-orders"): STAFF,
     ("POST", "/api/v1/tickets/{ticket_number}/supervision-orders"): SUPERVISORS,
+    ("GET", "/api/v1/hot-issues"): OFFICE,
     ("POST", "/api/v1/public/tickets/lookup"): ANYONE,
     ("POST", "/api/v1/tickets/{ticket_number}/reveal"): SUPERVISORS,
     ("GET", "/api/v1/audit/pii-access"): SUPERVISORS,

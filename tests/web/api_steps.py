@@ -48,3 +48,22 @@ async def zjj_does(server, number: str, *steps: tuple[str, dict | None]) -> None
         department = await bearer(api, "dept_zjj")
         for action, body in steps:
             await post_ok(api, department, f"/api/v1/tickets/{number}/{action}", body)
+
+
+async def replied_by_zjj(server, content: str, *, phone: str) -> str:
+    """A call dispatched to zjj, signed and replied: its callback is now due."""
+    number = await dispatched_to_zjj(server, content, phone=phone)
+    await zjj_does(server, number, ("sign", None), ("reply", {"content": "已安排人员现场处理，并向来电人说明情况。"}))
+    return number
+
+
+async def agent_calls_back(server, number: str, **outcome) -> None:
+    """An agent's callback call, e.g. reached=True, resolved=False, satisfaction="unsatisfied"."""
+    async with httpx.AsyncClient(base_url=server.url) as api:
+        await post_ok(api, await bearer(api, "agent"), f"/api/v1/tickets/{number}/callback", outcome)
+
+
+async def callback_link(server, number: str) -> str:
+    """The one-time token an agent sends the citizen (by SMS) to answer the callback on the web."""
+    async with httpx.AsyncClient(base_url=server.url) as api:
+        return (await post_ok(api, await bearer(api, "agent"), f"/api/v1/tickets/{number}/callback-link"))["token"]

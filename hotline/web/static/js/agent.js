@@ -158,5 +158,8 @@
       list.addEventListener("keydown", onResultClick);
     }
     search();
+    // Other workspaces link here as /agent?ticket=N (the supervisor's lists): open that ticket at once.
+    const linked = new URLSearchParams(location.search).get("ticket");
+    if (linked) showTicket(linked).catch((error) => toast(error.message, "error"));
   });
 })();

@@ -106,6 +106,21 @@
     });
   }
 
+  // Matters of this department whose review date has passed: the knowledge citizens read may be stale.
+  async function loadReviewDue() {
+    const matters = await api("GET", "/api/v1/knowledge/review-due");
+    const today = Date.now();
+    document.getElementById("review-due-empty").hidden = matters.length > 0;
+    document.querySelector("#review-due-table tbody").replaceChildren(...matters.map((m) => el("tr", { dataset: { code: m.code } },
+      el("td", { class: "cell-nowrap" }, m.code),
+      el("td", { class: "cell-text" }, m.sub_item ? m.main_item + " · " + m.sub_item : m.main_item),
+      el("td", { class: "cell-nowrap" }, m.review_due),
+      el("td", { class: "cell-nowrap" }, el("span", { class: "mark mark-overdue" },
+        Math.max(1, Math.floor((today - new Date(m.review_due + "T00:00:00+08:00").getTime()) / 86400000)) + " 天")),
+      el("td", {}, m.version),
+    )));
+  }
+
   function onRow(event) {
     const row = event.target.closest("tr[data-number]");
     if (!row || (event.type === "keydown" && event.key !== "Enter")) return;
@@ -129,5 +144,6 @@
     body.addEventListener("click", onRow);
     body.addEventListener("keydown", onRow);
     loadInbox().catch((error) => toast(error.message, "error"));
+    loadReviewDue().catch((error) => toast(error.message, "error"));
   });
 })();

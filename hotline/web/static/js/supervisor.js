@@ -1,4 +1,5 @@
-// 督办 supervisor dashboard: tickets by status, the period's rates as charts, and pending extensions to decide.
+// 督办 supervisor dashboard, the numbers: tickets by status, the period's rates, the department league table,
+// report export for the chosen period, and pending extensions to decide.
 "use strict";
 
 (() => {
@@ -6,10 +7,15 @@
   const OVERVIEW = ["received", "dispatched", "accepted", "returned", "replied"];
   const STATUSES = Object.keys(LABELS.status);
   const DAY = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+  const ISO_DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
   const RATES = [
     ["callback_rate", "回访率"], ["satisfaction_rate", "满意率"],
     ["on_time_sign_rate", "按时签收率"], ["on_time_reply_rate", "按时办结率"],
   ];
+
+  function percent(value) {
+    return value === null || value === undefined ? "—" : (Math.round(value * 1000) / 10) + "%";
+  }
 
   async function loadOverview() {
     const totals = await Promise.all(STATUSES.map((status) =>
@@ -22,12 +28,35 @@
       STATUSES.map((status) => [label("status", status), byStatus.get(status)]));
   }
 
+  // The chosen period as the API's query (from / to are local days, both included), empty before the first load.
+  function periodQuery(withGroup) {
+    const form = document.getElementById("period-form");
+    const params = new URLSearchParams();
+    for (const name of ["from", "to"]) if (form.elements[name].value) params.set(name, form.elements[name].value);
+    if (withGroup && form.elements.group_by.value) params.set("group_by", form.elements.group_by.value);
+    return params.toString();
+  }
+
+  // The links carry the session cookie like any same-origin GET, so a plain download needs no script.
+  function updateExportLinks() {
+    const query = periodQuery(true);
+    document.getElementById("export-csv").href = "/api/v1/metrics/report.csv" + (query ? "?" + query : "");
+    document.getElementById("export-xlsx").href = "/api/v1/metrics/report.xlsx" + (query ? "?" + query : "");
+  }
+
   async function loadMetrics() {
-    const report = await api("GET", "/api/v1/metrics");
+    const query = periodQuery(false);
+    const report = await api("GET", "/api/v1/metrics" + (query ? "?" + query : ""));
     const { overall } = report;
     // The period's end is exclusive: the last day shown is the one before it.
     const lastDay = new Date(new Date(report.period.to).getTime() - 1);
     document.getElementById("metrics-period").textContent = DAY.format(new Date(report.period.from)) + " 至 " + DAY.format(lastDay);
+    const form = document.getElementById("period-form");
+    if (!form.elements.from.value) {
+      form.elements.from.value = ISO_DAY.format(new Date(report.period.from));
+      form.elements.to.value = ISO_DAY.format(lastDay);
+      updateExportLinks();
+    }
     DashboardCharts.rateBars(document.getElementById("metrics-charts"), RATES.map(([, name]) => name),
       RATES.map(([key]) => overall[key]), RATES.map(([key]) => overall.previous[key]));
     const note = document.getElementById("metrics-note");
@@ -35,6 +64,30 @@
     note.textContent = "本期办结答复 " + overall.replied + " 件，待回访 " + overall.callbacks_pending + " 件" + apart
       + "。目标：回访率 100%，满意率 ≥ 95%。";
     note.hidden = false;
+  }
+
+  async function loadLeague() {
+    const query = periodQuery(false);
+    const league = await api("GET", "/api/v1/metrics/league" + (query ? "?" + query : ""));
+    const rows = league.departments;
+    document.getElementById("league-empty").hidden = rows.length > 0;
+    document.querySelector("#league-table tbody").replaceChildren(...rows.map((d) => el("tr", { dataset: { department: d.department } },
+      el("td", {}, d.rank), el("td", { class: "cell-text" }, d.name), el("td", {}, d.volume),
+      el("td", {}, percent(d.on_time_reply_rate)), el("td", {}, percent(d.satisfaction_rate)),
+      el("td", {}, percent(d.callback_rate)), el("td", {}, percent(d.return_rate)),
+      el("td", {}, d.open_supervision_orders ? el("span", { class: "mark mark-overdue" }, d.open_supervision_orders) : "0"),
+    )));
+  }
+
+  async function onPeriod(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    if (form.elements.to.value < form.elements.from.value) {
+      toast("结束日期不能早于开始日期。", "error");
+      return;
+    }
+    updateExportLinks();
+    await busy(form, () => Promise.all([loadMetrics(), loadLeague()]));
   }
 
   async function loadExtensions() {
@@ -65,6 +118,13 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelector("#extensions-table tbody").addEventListener("click", onDecision);
-    Promise.all([loadOverview(), loadMetrics(), loadExtensions()]).catch((error) => toast(error.message, "error"));
+    const period = document.getElementById("period-form");
+    period.addEventListener("submit", onPeriod);
+    period.addEventListener("change", updateExportLinks);
+    // The league table counts open 督办单: an order issued or a reopen on this page changes it.
+    document.addEventListener("supervision-orders-changed", () => loadLeague().catch((error) => toast(error.message, "error")));
+    // The metrics fill the period form first; the league table then reads the same period.
+    Promise.all([loadOverview(), loadMetrics().then(loadLeague), loadExtensions()])
+      .catch((error) => toast(error.message, "error"));
   });
 })();

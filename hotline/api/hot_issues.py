@@ -1,0 +1,36 @@
+"""热点问题 for the hotline's own staff: similar tickets of a recent window, per district, by heat."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+
+from hotline.api.deps import Conn, require_roles
+from hotline.auth.tokens import Principal
+from hotline.hot_issues import service
+
+router = APIRouter(prefix="/api/v1", tags=["hot issues"])
+Office = Annotated[Principal, Depends(require_roles("agent", "supervisor", "admin"))]
+
+
+class HotIssueOut(BaseModel):
+    title: str  # the most typical ticket's title, or the start of its masked text
+    district: str | None
+    district_name: str | None
+    contacts: int
+    heat: float
+    trend: float  # > 0: more contacts in the newer half of the window
+    ticket_numbers: list[str]  # the most typical first
+
+
+@router.get("/hot-issues", response_model=list[HotIssueOut])
+async def hot_issues(
+    request: Request, conn: Conn, _: Office,
+    days: Annotated[int, Query(ge=1, le=90, description="window length in days, ending now")] = 7,
+    district: Annotated[str, Query(pattern=r"^(\d{6})?$", description="district code; empty for all")] = "",
+) -> list[HotIssueOut]:
+    """Clusters of the window's newest 2,000 tickets that the worker has embedded (see the service)."""
+    embedder = request.app.state.runtime.knowledge.index.embedder.name
+    issues = await service.hot_issues(conn, days=days, district=district or None, embedder=embedder)
+    return [HotIssueOut(**issue) for issue in issues]
