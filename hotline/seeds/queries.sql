@@ -23,3 +23,14 @@ SELECT 1 FROM users WHERE username = $1;
 
 -- name: demo_tickets_seeded
 SELECT EXISTS (SELECT 1 FROM submissions WHERE external_id LIKE 'demo-%');
+
+-- name: demo_staff
+SELECT id, username, role, department_code FROM users WHERE username = ANY(ARRAY[
+    'agent01', 'dept-zjj', 'dept-zhzfj', 'dept-gaj', 'dept-rsj', 'dept-sthjj', 'dept-scjgj', 'dept-water',
+    'dept-lucheng']) ORDER BY username;
+
+-- name: demo_ticket_titles
+SELECT t.ticket_number, t.title
+FROM tickets t JOIN submissions s ON s.ticket_id = t.id
+WHERE s.external_id LIKE 'demo-%' AND t.status = 'received'
+ORDER BY s.external_id;

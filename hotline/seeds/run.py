@@ -7,8 +7,10 @@ from hotline.config import Settings
 from hotline.intake.address import Gazetteer
 from hotline.kb.service import seed_knowledge
 from hotline.seeds.city import seed_categories, seed_city
+from hotline.seeds.demo_story import play_demo_story
 from hotline.seeds.demo_tickets import seed_demo_tickets
 from hotline.seeds.users import seed_demo_users
+from routing.sla import SlaClock
 
 
 async def seed_all(conn: asyncpg.Connection, settings: Settings) -> dict:
@@ -21,4 +23,6 @@ async def seed_all(conn: asyncpg.Connection, settings: Settings) -> dict:
         summary["demo_tickets"] = (
             await seed_demo_tickets(conn, Gazetteer.load()) if settings.demo else 0
         )
+        if summary["demo_tickets"]:
+            summary["demo_story"] = await play_demo_story(conn, sla=SlaClock.from_seed())
     return summary
