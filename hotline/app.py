@@ -11,8 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from hotline.api import (
-    audit, auth, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics, open311, public, sla,
-    submissions, tickets,
+    audit, auth, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics, open311, public,
+    routing_rules, sla, submissions, tickets,
 )
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS, create_pool
@@ -88,7 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(CsrfMiddleware, secret_key=settings.secret_key)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)  # outermost
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
-                   metrics, public, audit, hot_issues):
+                   metrics, public, audit, hot_issues, routing_rules):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

@@ -17,15 +17,20 @@ async def on_submission(
 ) -> tuple[asyncpg.Record, bool]:
     prepared = prepare_submission(submission, runtime.gazetteer)
     text = "\n".join(part for part in (prepared.title, prepared.content) if part)
-    classification, routes = await anyio.to_thread.run_sync(_suggest, runtime, prepared, text, category_path)
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        ticket, created = await record_submission(conn, prepared=prepared, actor=actor, category_path=category_path,
-                                                  classification=classification, routes=routes)
-        if created:
-            # The same caller's open tickets now; the same event's (by text similarity) when the worker that
-            # record_submission asked for has embedded the text, which keeps the model's cost off the wait.
-            await find_repeats(conn, ticket_id=ticket["id"], phone=submission.citizen.phone, district_code=None,
-                               vector=None, embedder=None)
+    # One connection for the whole contact: a second checkout costs more than holding this one for the
+    # milliseconds the models take.
+    async with runtime.pool.acquire() as conn:
+        await runtime.router.refresh(conn)  # a rule edited through any process applies from the next ticket
+        classification, routes = await anyio.to_thread.run_sync(_suggest, runtime, prepared, text, category_path)
+        async with conn.transaction():
+            ticket, created = await record_submission(
+                conn, prepared=prepared, actor=actor, category_path=category_path, classification=classification,
+                routes=routes)
+            if created:
+                # The same caller's open tickets now; the same event's (by text similarity) when the worker that
+                # record_submission asked for has embedded the text, which keeps the model's cost off the wait.
+                await find_repeats(conn, ticket_id=ticket["id"], phone=submission.citizen.phone,
+                                   district_code=None, vector=None, embedder=None)
         return ticket, created
 
 

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import anyio
 import asyncpg
 
-from hotline.city import service as city
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS
 from hotline.intake.address import Gazetteer
 from hotline.kb.live_index import LiveKnowledgeIndex
-from routing.router import Router
+from hotline.routing_rules.live_router import LiveRouter
+from hotline.routing_rules.service import ensure_seeded
+from routing.router import load_rules
 from routing.sla import SlaClock
 
 log = logging.getLogger(__name__)
@@ -26,7 +28,7 @@ class Runtime:
     gazetteer: Gazetteer
     knowledge: LiveKnowledgeIndex
     sla: SlaClock
-    router: Router
+    router: LiveRouter
     classifier: Any = None  # classifier.pipeline.TicketClassifier, when a trained model is present
 
 
@@ -42,19 +44,39 @@ async def load_runtime(settings: Settings, pool: asyncpg.Pool) -> Runtime:
     except UNAVAILABLE_ERRORS:
         log.warning("database unavailable at start-up; the knowledge index fills on the first search")
     return Runtime(settings=settings, pool=pool, gazetteer=Gazetteer.load(), knowledge=knowledge,
-                   sla=SlaClock.from_seed(), router=await _load_router(pool),
+                   sla=SlaClock.from_seed(), router=await _load_router(settings, pool),
                    classifier=await _load_classifier(settings))
 
 
-async def _load_router(pool: asyncpg.Pool) -> Router:
-    """Routing rules from the duty list, suggesting only departments and districts the city really has."""
+def routing_model_path(settings: Settings) -> Path:
+    """Where `hotline routing train --from-db --out DIR` should write the dispatch-history model to be used."""
+    return settings.data_dir / "models" / "routing"
+
+
+async def _load_router(settings: Settings, pool: asyncpg.Pool) -> LiveRouter:
+    """Routing rules from the tables (seeded from the duty list file if they never were), blended with the
+    dispatch-history model when one has been trained; only departments and districts the city has."""
+    router = LiveRouter(counterparts=load_rules()["counterparts"], model=await _load_routing_model(settings))
     try:
         async with pool.acquire() as conn:
-            departments = [dict(r) for r in await city.active_departments(conn)]
-            districts = [dict(r) for r in await city.districts(conn)]
+            async with conn.transaction():
+                await ensure_seeded(conn)
+            await router.refresh(conn)
     except UNAVAILABLE_ERRORS:
-        departments, districts = None, []
-    return Router.from_seed(departments=departments, districts=districts)
+        log.warning("database unavailable at start-up; the routing rules load before the first ticket")
+    return router
+
+
+async def _load_routing_model(settings: Settings):
+    model_dir = routing_model_path(settings)
+    if not settings.load_models or not (model_dir / "manifest.json").exists():
+        log.info("no dispatch-history model at %s; routing by rules only", model_dir)
+        return None
+    from routing.artifacts import load_model
+
+    model, manifest = await anyio.to_thread.run_sync(load_model, model_dir)
+    log.info("dispatch-history model %s loaded (%d departments)", manifest["model_version"], len(model.classes_))
+    return model
 
 
 async def _load_classifier(settings: Settings):

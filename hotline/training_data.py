@@ -1,8 +1,11 @@
-"""Training rows from the platform's own history: what agents confirmed or corrected."""
+"""Training rows from the platform's own history: what agents confirmed or corrected, and who kept a ticket."""
 from __future__ import annotations
+
+import asyncio
 
 import asyncpg
 
+from hotline.config import Settings
 from hotline.sql import load_queries
 
 Q = load_queries(__file__, "training_data.sql")
@@ -12,3 +15,35 @@ async def confirmed_categories(conn: asyncpg.Connection) -> list[dict[str, str]]
     """One row per ticket: its text and the level-1 category of the agent's latest classification."""
     return [{"text": r["text"], "category": r["category"].split("/")[0]}
             for r in await conn.fetch(Q.confirmed_categories)]
+
+
+async def dispatch_history(conn: asyncpg.Connection) -> list[dict]:
+    """One row per ticket a department signed or returned: {text, kept_by (None if nobody yet), returned_by}."""
+    return [{"text": r["text"], "kept_by": r["kept_by"], "returned_by": list(r["returned_by"])}
+            for r in await conn.fetch(Q.dispatch_history)]
+
+
+async def suggestion_accuracy(conn: asyncpg.Connection) -> dict[str, float | int | None]:
+    """How often the stored first (and top-3) suggestion was the department that kept the ticket."""
+    row = await conn.fetchrow(Q.suggestion_accuracy)
+    tickets = row["tickets"]
+    return {"tickets": tickets,
+            "top1_accuracy": round(row["top1"] / tickets, 4) if tickets else None,
+            "top3_accuracy": round(row["top3"] / tickets, 4) if tickets else None}
+
+
+def read_dispatch_history(settings: Settings | None = None) -> tuple[list[dict], dict]:
+    """For `hotline routing train --from-db`: the history rows and the live router's accuracy on them."""
+    from hotline.db import connect
+    from hotline.embedded import resolve_database_url
+
+    settings = settings or Settings()
+
+    async def read():
+        conn = await connect(resolve_database_url(settings))
+        try:
+            return await dispatch_history(conn), await suggestion_accuracy(conn)
+        finally:
+            await conn.close()
+
+    return asyncio.run(read())

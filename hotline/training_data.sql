@@ -3,3 +3,27 @@ SELECT DISTINCT ON (t.id) concat_ws(E'\n', t.title, t.content_masked) AS text, e
 FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
 WHERE e.action = 'classify' AND e.data->>'category' IS NOT NULL
 ORDER BY t.id, e.id DESC;
+
+-- name: dispatch_history
+-- A ticket can only be returned before it is signed, so the department that signed it last is the one that
+-- kept it (NULL while nobody has); every department that returned it is listed apart.
+SELECT t.id, concat_ws(E'\n', t.title, t.content_masked) AS text,
+       (array_agg(e.actor_department ORDER BY e.id DESC) FILTER (WHERE e.action = 'sign'))[1] AS kept_by,
+       coalesce(array_agg(DISTINCT e.data->>'department') FILTER (WHERE e.action = 'return'), '{}') AS returned_by
+FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+WHERE e.action IN ('sign', 'return')
+GROUP BY t.id
+ORDER BY t.id;
+
+-- name: suggestion_accuracy
+-- The router's stored suggestions against the department that kept the ticket (signed it last).
+WITH kept AS (
+    SELECT DISTINCT ON (e.ticket_id) e.ticket_id, e.actor_department AS department
+    FROM ticket_events e WHERE e.action = 'sign' ORDER BY e.ticket_id, e.id DESC
+)
+SELECT count(*) AS tickets,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM routing_suggestions s WHERE s.ticket_id = k.ticket_id
+                                      AND s.rank = 1 AND s.department_code = k.department)) AS top1,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM routing_suggestions s WHERE s.ticket_id = k.ticket_id
+                                      AND s.rank <= 3 AND s.department_code = k.department)) AS top3
+FROM kept k;

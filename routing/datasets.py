@@ -24,3 +24,22 @@ def read_rows(path: Path, text_field: str, label_field: str, context_fields: Seq
         raise ValueError(f"{path}: no rows")
     return texts, labels, contexts
 
+
+# A ticket a department returned before another kept it is a known confusion between the two: it counts
+# twice, so the returning department's scores are pushed down hardest on exactly these texts.
+RETURNED_WEIGHT = 2.0
+
+
+def history_examples(rows: Sequence[dict]):
+    """(texts, labels, weights) from dispatch history rows {text, kept_by, returned_by}.
+
+    The label is the department that kept the ticket, never one that returned it. A return is a negative
+    example: in the one-vs-rest linear model every row is a negative for all departments but its label, and a
+    returned row weighs RETURNED_WEIGHT. Tickets nobody has kept yet carry only negatives and no label; they
+    wait until a department keeps them.
+    """
+    kept = [row for row in rows if row["kept_by"] and str(row["text"]).strip()]
+    texts = [row["text"] for row in kept]
+    labels = [row["kept_by"] for row in kept]
+    weights = [RETURNED_WEIGHT if set(row["returned_by"]) - {row["kept_by"]} else 1.0 for row in kept]
+    return texts, labels, weights

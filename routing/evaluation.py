@@ -28,7 +28,8 @@ def evaluate(model, texts: Sequence[str], labels: Sequence[str]) -> dict:
 
 
 def cross_validate(estimator, texts: Sequence[str], labels: Sequence[str],
-                   contexts: Sequence[Sequence[str]] | None = None, folds: int = 5, random_state: int = 0) -> dict:
+                   contexts: Sequence[Sequence[str]] | None = None, folds: int = 5, random_state: int = 0,
+                   sample_weight: Sequence[float] | None = None) -> dict:
     """Stratified k-fold: each row is predicted by a model that never saw it (nor its context)."""
     labels = np.asarray(labels)
     all_classes = np.unique(labels)
@@ -40,7 +41,8 @@ def cross_validate(estimator, texts: Sequence[str], labels: Sequence[str],
         splits = list(splitter.split(np.zeros(len(labels)), labels))
     for train, test in splits:
         model = clone(estimator).fit([texts[i] for i in train], labels[train],
-                                     context=None if contexts is None else [contexts[i] for i in train])
+                                     context=None if contexts is None else [contexts[i] for i in train],
+                                     sample_weight=None if sample_weight is None else [sample_weight[i] for i in train])
         # a department absent from a training fold can never be predicted there: it scores as a miss
         margins = np.full((len(test), len(all_classes)), -np.inf)
         margins[:, np.searchsorted(all_classes, model.classes_)] = model.decision_function([texts[i] for i in test])

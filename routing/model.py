@@ -36,8 +36,8 @@ class DepartmentModel(ClassifierMixin, BaseEstimator):
 
     `fit` may take `context`: for each row, texts seen only in training (e.g. the FAQ answer or the
     department's reply). They add the vocabulary of the matter to its department; prediction uses the
-    question alone. `predict_proba` is a softmax of the SVM margins at `temperature` (a ranking score,
-    not a calibrated probability).
+    question alone. `sample_weight` weighs rows (and their context) in the SVM's loss. `predict_proba` is a
+    softmax of the SVM margins at `temperature` (a ranking score, not a calibrated probability).
     """
 
     def __init__(self, char_ngrams=(1, 2), word_ngrams=(1, 2), C=1.0, class_weight="balanced",
@@ -51,19 +51,24 @@ class DepartmentModel(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, texts: Sequence[str], departments: Sequence[str],
-            context: Sequence[Sequence[str]] | None = None) -> DepartmentModel:
+            context: Sequence[Sequence[str]] | None = None,
+            sample_weight: Sequence[float] | None = None) -> DepartmentModel:
         if len(texts) != len(departments):
             raise ValueError(f"texts and departments differ in length: {len(texts)} != {len(departments)}")
         if context is not None and len(context) != len(texts):
             raise ValueError(f"context needs one entry per text: {len(context)} != {len(texts)}")
         if len(set(departments)) < 2:
             raise ValueError("departments: at least two different departments are needed to learn to choose")
-        documents, labels = [simplify(t) for t in texts], list(departments)
-        for extra, department in zip(context or [], departments):
+        if sample_weight is not None and len(sample_weight) != len(texts):
+            raise ValueError(f"sample_weight needs one entry per text: {len(sample_weight)} != {len(texts)}")
+        weights = list(sample_weight) if sample_weight is not None else [1.0] * len(texts)
+        documents, labels, row_weights = [simplify(t) for t in texts], list(departments), list(weights)
+        for extra, department, weight in zip(context or [], departments, weights):
             for passage in extra:
                 if passage and passage.strip():
                     documents.append(simplify(passage[: self.context_chars]))
                     labels.append(department)
+                    row_weights.append(weight)
         self.char_vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=tuple(self.char_ngrams),
                                                 sublinear_tf=True)
         self.word_vectorizer_ = TfidfVectorizer(tokenizer=jieba_words, token_pattern=None, lowercase=True,
@@ -71,7 +76,7 @@ class DepartmentModel(ClassifierMixin, BaseEstimator):
         features = hstack([self.char_vectorizer_.fit_transform(documents),
                            self.word_vectorizer_.fit_transform(documents)]).tocsr()
         self.svm_ = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
-        self.svm_.fit(features, labels)
+        self.svm_.fit(features, labels, sample_weight=np.asarray(row_weights))
         self.classes_ = self.svm_.classes_
         return self
 

@@ -1,6 +1,7 @@
 """Department suggestions for a ticket from the duty list, keyword rules, the address and a dispatch model."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -30,8 +31,9 @@ class Router:
     """Ranks responsible departments for a ticket and says why.
 
     Built from plain rows (the YAML seed or the routing tables): `duties` {category, department, level},
-    `keyword_rules` {keywords, department, priority, level?}, `counterparts` {municipal code: {district
-    code: district department code}}, `matters` {prefix, department}, `districts` {code, name, aliases?},
+    `keyword_rules` {keywords, pattern?, department, priority, level?, districts?} (a rule with `districts`
+    applies only to tickets placed in one of them), `counterparts` {municipal code: {district code: district
+    department code}}, `matters` {prefix, department, level?}, `districts` {code, name, aliases?},
     `departments` {code, name} (when given, only existing codes are suggested), and an optional `model`
     with `classes_` and `predict_proba(texts)` trained on dispatch history.
     """
@@ -49,10 +51,10 @@ class Router:
         unclear_below: float = 0.5,
     ):
         self.duties = {_check_level(d, "duty")["category"].strip("/"): d for d in duties}
-        self.keyword_rules = sorted((_check_level(r, "keyword rule") for r in keyword_rules),
-                                    key=lambda r: -r.get("priority", 100))
+        self.keyword_rules = sorted(({**_check_level(r, "keyword rule"), "compiled": _compile(r.get("pattern"))}
+                                     for r in keyword_rules), key=lambda r: -r.get("priority", 100))
         self.counterparts = {k: dict(v) for k, v in (counterparts or {}).items()}
-        self.matters = sorted(matters, key=lambda m: -len(m["prefix"]))
+        self.matters = sorted((_check_level(m, "matter") for m in matters), key=lambda m: -len(m["prefix"]))
         self.districts = list(districts)
         self.department_names = None if departments is None else {d["code"]: d["name"] for d in departments}
         self.model = model
@@ -108,14 +110,16 @@ class Router:
         if matter_code:
             for matter in self.matters:
                 if matter_code.startswith(matter["prefix"]):
-                    credit(matter["department"], "matter", self.weights["matter"],
-                           f"事项编码 {matter['prefix']}… 属 {self._name(matter['department'])}")
+                    credit_at_level(matter["department"], matter.get("level", "city"), "matter", self.weights["matter"],
+                                    f"事项编码 {matter['prefix']}… 属 {self._name(matter['department'])}")
                     firm = True
                     break
 
         seen_keyword_departments: set[str] = set()
         for rule in self.keyword_rules:
-            hits = [k for k in rule["keywords"] if k in text]
+            if rule.get("districts") and district not in rule["districts"]:
+                continue  # a rule scoped to some districts says nothing about tickets elsewhere
+            hits = self._keyword_hits(rule, text)
             if not hits or rule["department"] in seen_keyword_departments:
                 continue
             share = 1.0 if not seen_keyword_departments else SECONDARY_SHARE
@@ -140,7 +144,7 @@ class Router:
             model_best = float(ranked[0][1])
             for code, probability in ranked:
                 if probability >= MODEL_MIN_PROBABILITY and self._exists(code):
-                    credit(code, "model", self.weights["model"] * probability, f"历史派单模型：{probability:.2f}")
+                    credit(code, "model", self.weights["model"] * probability, f"历史派单模型 p={probability:.2f}")
 
         if not firm and model_best < self.unclear_below and district is not None:
             fallback = f"gov-{district}"
@@ -151,6 +155,12 @@ class Router:
                        for code, reasons in evidence.items() if self._exists(code)]
         suggestions.sort(key=lambda s: (-s["score"], s["department"]))
         return suggestions[:top_k]
+
+    def _keyword_hits(self, rule: Mapping, text: str) -> list[str]:
+        hits = [k for k in rule.get("keywords") or () if k in text]
+        if rule["compiled"] is not None and (match := rule["compiled"].search(text)):
+            hits.append(match.group(0))
+        return hits
 
     def _duty_path(self, category: str | None) -> str | None:
         """The longest duty-list path that is the category or one of its ancestors."""
@@ -180,6 +190,9 @@ class Router:
     def _name(self, code: str) -> str:
         return (self.department_names or {}).get(code, code)
 
+
+def _compile(pattern: str | None) -> re.Pattern | None:
+    return re.compile(pattern) if pattern else None
 
 
 def _check_level(row: Mapping, what: str) -> Mapping:

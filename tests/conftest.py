@@ -54,6 +54,7 @@ async def template_db(pg_server_url):
     from hotline.db import connect
     from hotline.migrate import migrate
     from hotline.kb.service import seed_knowledge
+    from hotline.routing_rules.service import seed_routing_rules
     from hotline.seeds.city import seed_categories, seed_city
 
     name = f"hotline_tpl_{os.getpid()}"
@@ -66,6 +67,7 @@ async def template_db(pg_server_url):
     async with conn.transaction():
         await seed_city(conn)
         await seed_categories(conn)
+        await seed_routing_rules(conn)
         await seed_knowledge(conn)
         for username, (role, dept) in TEST_USERS.items():
             await create_user(conn, username=username, password=TEST_PASSWORD, role=role, department_code=dept)

@@ -6,6 +6,7 @@ import asyncpg
 from hotline.config import Settings
 from hotline.intake.address import Gazetteer
 from hotline.kb.service import seed_knowledge
+from hotline.routing_rules.service import seed_routing_rules
 from hotline.seeds.city import seed_categories, seed_city
 from hotline.seeds.demo_story import play_demo_story
 from hotline.seeds.demo_tickets import seed_demo_tickets
@@ -17,6 +18,7 @@ async def seed_all(conn: asyncpg.Connection, settings: Settings) -> dict:
     async with conn.transaction():
         summary = await seed_city(conn)
         summary["categories"] = await seed_categories(conn)
+        summary["routing_rules"] = await seed_routing_rules(conn)
         summary["knowledge"] = await seed_knowledge(conn)
         created = await seed_demo_users(conn, settings.data_dir / "demo-credentials.txt")
         summary["new_users"] = created

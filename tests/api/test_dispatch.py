@@ -1,4 +1,5 @@
 """The department's side of a ticket: dispatch with deadlines, sign, return, extension, reply; roles enforced."""
+import json
 import uuid
 from datetime import datetime, timezone
 
@@ -127,3 +128,63 @@ async def test_sla_deadlines_follow_the_statutory_calendar(api):
     assert reply_by == datetime(2026, 10, 8, 8, 0, tzinfo=timezone.utc)
     bad = await api.get("/api/v1/sla/deadlines", params={"start": "soon", "type": "consult", "urgency": "normal"})
     assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"] == "start"
+
+
+async def test_the_history_model_learns_who_kept_tickets_not_who_returned_them(fresh_db_url, tmp_path, monkeypatch):
+    import anyio
+    from typer.testing import CliRunner
+
+    from hotline.runtime import routing_model_path
+    from routing.cli import app as routing_cli
+    from tests.conftest import TEST_PASSWORD, make_settings, start_client
+
+    _, lifespan, client = await start_client(make_settings(fresh_db_url, tmp_path / "before", embedder="hashing"))
+    try:
+        staff = {}
+        for username in ("agent", "dept_zjj", "dept_zhzfj"):
+            token = await client.post("/api/v1/auth/token", data={"username": username, "password": TEST_PASSWORD})
+            staff[username] = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        streetlights = ["五马街的路灯坏了，晚上一片漆黑", "人民路路灯不亮好几天了", "小区外面马路的路灯一直闪",
+                        "学院路路灯损坏无人维修", "江滨路一排路灯全灭了", "车站大道路灯杆倾斜有危险"]
+        property_fees = ["物业费上涨没有公示", "物业公司不打扫楼道", "物业不让业主装充电桩",
+                         "小区物业乱收停车费", "物业服务太差要求更换", "物业擅自占用公共绿地"]
+        for content in streetlights + property_fees:
+            number = await new_ticket(api=client, tokens=staff, content=content)
+            await client.post(f"/api/v1/tickets/{number}/dispatch", headers=staff["agent"], json={"department": "zjj"})
+            if content in streetlights:  # sent to 住建 first, returned, then kept by 执法
+                await client.post(f"/api/v1/tickets/{number}/return", headers=staff["dept_zjj"],
+                                  json={"reason": "路灯不属于本单位职责"})
+                await client.post(f"/api/v1/tickets/{number}/dispatch", headers=staff["agent"],
+                                  json={"department": "zhzfj"})
+                signed = await client.post(f"/api/v1/tickets/{number}/sign", headers=staff["dept_zhzfj"])
+            else:
+                signed = await client.post(f"/api/v1/tickets/{number}/sign", headers=staff["dept_zjj"])
+            assert signed.json()["status"] == "accepted", signed.text
+    finally:
+        await client.aclose()
+        await lifespan.__aexit__(None, None, None)
+
+    settings = make_settings(fresh_db_url, tmp_path / "after", embedder="hashing").model_copy(
+        update={"load_models": True})  # no classifier is trained there: only the routing model loads
+    monkeypatch.setenv("HOTLINE_DATABASE_URL", fresh_db_url)
+    trained = await anyio.to_thread.run_sync(lambda: CliRunner().invoke(
+        routing_cli, ["train", "--from-db", "--out", str(routing_model_path(settings))]))
+    assert trained.exit_code == 0, trained.output
+    result = json.loads(trained.output.strip().splitlines()[-1])
+    assert result["n"] == 12 and result["labels"] == 2
+    # the stored suggestions against the final choice: rules sent 物业 to 鹿城住建 first (the city bureau
+    # second) and 路灯 to the district government
+    assert result["live_router"] == {"tickets": 12, "top1_accuracy": 0.0, "top3_accuracy": 0.5}
+
+    _, lifespan, client = await start_client(settings)
+    try:
+        token = await client.post("/api/v1/auth/token", data={"username": "agent", "password": TEST_PASSWORD})
+        agent = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        number = await new_ticket(api=client, tokens={"agent": agent}, content="解放路上的路灯坏了没人修", type_=None)
+        routes = (await client.get(f"/api/v1/tickets/{number}/suggestions", headers=agent)).json()["routes"]
+        assert routes[0]["department_code"] == "zhzfj"
+        assert any(r["source"] == "model" and r["detail"].startswith("历史派单模型 p=") for r in routes[0]["reasons"])
+        assert all(route["score"] < routes[0]["score"] for route in routes[1:])
+    finally:
+        await client.aclose()
+        await lifespan.__aexit__(None, None, None)

@@ -99,3 +99,19 @@ def test_a_missing_field_is_reported_by_name(jsonl_file, tmp_path):
                                       "--label-field", "unit"])
     assert result.exit_code != 0
     assert "title" in str(result.exception)
+
+
+def test_history_is_labelled_by_the_department_that_kept_the_ticket():
+    from routing.datasets import RETURNED_WEIGHT, history_examples
+
+    rows = [{"text": "路灯坏了", "kept_by": "zhzfj", "returned_by": ["zjj"]},
+            {"text": "物业费太贵", "kept_by": "zjj", "returned_by": []},
+            {"text": "不知道找谁", "kept_by": None, "returned_by": ["zjj", "gov-330302"]}]
+    texts, labels, weights = history_examples(rows)
+    assert (texts, labels) == (["路灯坏了", "物业费太贵"], ["zhzfj", "zjj"])
+    assert weights == [RETURNED_WEIGHT, 1.0]
+
+
+def test_sample_weight_needs_one_weight_per_text():
+    with pytest.raises(ValueError, match="sample_weight"):
+        DepartmentModel().fit([q for q, _, _ in ROWS], [u for _, _, u in ROWS], sample_weight=[1.0])

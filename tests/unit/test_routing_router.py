@@ -1,4 +1,5 @@
 """Department suggestions: duty list, keyword rules, the district of the address, the model, and the 兜底."""
+import re
 from pathlib import Path
 
 import numpy as np
@@ -123,3 +124,25 @@ def test_suggestions_are_ranked_by_score(router):
 def test_a_rule_with_an_unknown_level_is_refused():
     with pytest.raises(ValueError, match="level"):
         Router(duties=[{"category": "民政", "department": "mzj", "level": "province"}])
+
+
+def test_a_keyword_rule_may_be_a_pattern_and_say_which_words_matched():
+    router = Router(keyword_rules=[{"pattern": "(夜间|晚上).{0,6}施工", "department": "zhzfj", "priority": 100}])
+    best = router.route("工地晚上十点还在施工，吵得睡不着")[0]
+    assert best["department"] == "zhzfj" and "晚上十点还在施工" in best["reasons"][0]["detail"]
+    assert router.route("白天施工可以理解") == []
+
+
+def test_a_keyword_rule_scoped_to_districts_says_nothing_elsewhere():
+    router = Router(keyword_rules=[{"keywords": ["共享单车"], "department": "jtysj", "districts": ["330302"]}],
+                    districts=CITY["districts"])
+    assert codes(router.route("共享单车乱停", district_code="330302")) == ["jtysj"]
+    assert codes(router.route("共享单车乱停", district_code="330381")) == ["gov-330381"]  # unclear there: 兜底
+    assert router.route("共享单车乱停") == []  # the place is unknown, so the scope cannot be checked
+
+
+def test_the_model_reason_shows_its_probability():
+    model = DepartmentModel().fit(["路灯坏了", "路灯不亮", "物业费太贵", "物业不作为"] * 2,
+                                  ["zhzfj", "zhzfj", "zjj", "zjj"] * 2)
+    reason = Router(model=model).route("路灯一直闪")[0]["reasons"][0]
+    assert reason["source"] == "model" and re.fullmatch(r"历史派单模型 p=[01]\.\d\d", reason["detail"])
