@@ -57,11 +57,14 @@ class HotIssueFinder:
         return self
 
     def _cluster(self, vectors: np.ndarray) -> np.ndarray:
-        if len(vectors) < 2:
-            return np.zeros(len(vectors), dtype=int)
-        model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                        distance_threshold=1.0 - self.similarity)
-        return model.fit_predict(vectors)
+        # A zero vector (a message sharing no keyword with any other) has no direction: it stands alone.
+        labels = np.arange(len(vectors))
+        rows = np.flatnonzero(np.any(vectors != 0, axis=1))
+        if len(rows) >= 2:
+            model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                            distance_threshold=1.0 - self.similarity)
+            labels[rows] = len(vectors) + model.fit_predict(vectors[rows])
+        return labels
 
     def _issue(self, vectors, members, stamps, middle, support, place) -> HotIssue:
         centre = vectors[members].mean(axis=0)

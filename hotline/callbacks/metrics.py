@@ -32,11 +32,7 @@ async def metrics_report(conn: asyncpg.Connection, *, period: Period, group_by: 
     if group_by is not None and group_by not in GROUP_BY:
         raise ValueError(f"group_by must be one of {GROUP_BY}")
     previous = period.previous()
-    args = (previous.start, period.start, period.end, group_by)
-    p90 = {(r["period"], r["group_key"], r["overall"]): r["handling_hours_p90"]
-           for r in await conn.fetch(Q.handling_p90, *args)}
-    rows = [{**dict(r), "handling_hours_p90": p90.get((r["period"], r["group_key"], r["overall"]))}
-            for r in await conn.fetch(Q.period_counts, *args)]
+    rows = await conn.fetch(Q.period_counts, previous.start, period.start, period.end, group_by)
     empty = metric_values({})
     overall: dict[str, dict] = {"current": empty, "previous": empty}
     groups: dict[Any, dict[str, dict]] = {}

@@ -36,3 +36,10 @@ def test_the_same_words_in_two_districts_are_two_issues():
 def test_inputs_must_line_up():
     with pytest.raises(ValueError, match="one entry per ticket"):
         HotIssueFinder().fit(np.stack([unit(1, 0)] * 2), times=[START])
+
+
+def test_a_message_without_a_vector_stands_alone():
+    vectors = np.stack([unit(1, 0), unit(1, 0.01), np.zeros(2, dtype=np.float32)])
+    finder = HotIssueFinder(similarity=0.9).fit(vectors, times=[START] * 3)
+    assert [sorted(issue.members) for issue in finder.issues_] == [[0, 1]]
+    assert len(set(finder.labels_)) == 2
