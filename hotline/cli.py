@@ -37,6 +37,10 @@ def _mount_model_commands() -> None:
     app.add_typer(classifier_group, name="classifier")
     from feedback.cli import app as feedback_app
 
+    from hotline.kb.cli import app as knowledge_io_app
+
+    for command in knowledge_io_app.registered_commands:  # export/import need the database: not the library's
+        knowledge_app.command(command.name, help=command.help)(command.callback)
     app.add_typer(knowledge_app, name="knowledge")
     app.add_typer(feedback_app, name="feedback")
     app.add_typer(routing_app, name="routing")

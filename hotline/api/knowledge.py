@@ -1,22 +1,27 @@
-"""Knowledge search, answers, the public self-service chat and suggestions for agents."""
+"""Knowledge search, answers, the public chat, agents' suggestions, and editing (matters, FAQ articles, files)."""
 from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from hotline.api.deps import Conn, PublicRateLimit, Staff, require_roles
 from hotline.auth.tokens import Principal
-from hotline.errors import InvalidFields, NotFound
-from hotline.kb import service
+from hotline.errors import InvalidField, InvalidFields, NotFound
+from hotline.kb import service, transfer
 from hotline.sql import load_queries
 from hotline.validation import NonBlankStr
 
 router = APIRouter(prefix="/api/v1", tags=["knowledge"])
 KQ = load_queries(service.__file__)
+Editor = Annotated[Principal, Depends(require_roles("supervisor", "admin"))]
+Kind = Annotated[Literal["matters", "articles"], Query(description="matters | articles")]
+Format = Annotated[Literal["json", "csv"],
+                   Query(alias="format", description="json | csv (UTF-8 with BOM, Chinese headers)")]
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 class QuestionIn(BaseModel):
@@ -96,8 +101,7 @@ def _dated(matter: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.put("/knowledge/matters/{code}")
-async def edit_matter(code: str, body: dict[str, Any], conn: Conn,
-                      editor: Annotated[Principal, Depends(require_roles("supervisor", "admin"))]) -> dict[str, Any]:
+async def edit_matter(code: str, body: dict[str, Any], conn: Conn, editor: Editor) -> dict[str, Any]:
     """Replace a matter (every field, seed-file shape); the old version stays in the history and every
     process's search index picks the new one up without a restart."""
     from knowledge.answer import present_matter
@@ -108,10 +112,84 @@ async def edit_matter(code: str, body: dict[str, Any], conn: Conn,
     if matter.get("code") != code:
         problems.append(f"code: must equal the matter code in the path ({code})")
     if problems:
-        raise InvalidFields([{"field": p.split(":", 1)[0], "reason": p.split(":", 1)[-1].strip()} for p in problems])
+        raise InvalidFields(_problems_as_fields(problems))
     if await conn.fetchrow(KQ.matter_by_code, code) is None:
         raise NotFound(f"matter {code} not found", field="code")
     async with conn.transaction():
         await service.save_matter(conn, matter, user_id=editor.user_id)
     row = await conn.fetchrow(KQ.matter_by_code, code)
     return {**present_matter(dict(row)), "review_due": row["review_due"], "updated_at": row["updated_at"]}
+
+
+def _problems_as_fields(problems: list[str]) -> list[dict[str, str]]:
+    return [{"field": p.split(":", 1)[0], "reason": p.split(":", 1)[-1].strip()} for p in problems]
+
+
+async def _article_row(conn, key: str):
+    """An article by code or, failing that, by numeric id."""
+    row = await conn.fetchrow(KQ.article_by_code, key)
+    if row is None and key.isdigit():
+        row = await conn.fetchrow(KQ.article_by_id, int(key))
+    if row is None:
+        raise NotFound(f"article {key} not found", field="code")
+    return row
+
+
+def _present_article(row) -> dict[str, Any]:
+    return {"code": row["code"], "question": row["question"], "answer": row["answer"],
+            "department": row["department_code"], "department_name": row["department_name"],
+            "keywords": row["keywords"], "version": row["version"], "updated_at": row["updated_at"]}
+
+
+@router.get("/knowledge/articles/{code}")
+async def get_article(code: str, conn: Conn) -> dict[str, Any]:
+    return _present_article(await _article_row(conn, code))
+
+
+@router.put("/knowledge/articles/{code}")
+async def edit_article(code: str, body: dict[str, Any], conn: Conn, editor: Editor) -> dict[str, Any]:
+    """Replace an FAQ article (question, answer, department, keywords; seed-file shape) found by code or id;
+    the old version stays in the history and every process's search sees the new one at once."""
+    from knowledge.seeds.load import article_problems
+
+    current = await _article_row(conn, code)
+    problems = article_problems(body)
+    if body.get("code") != current["code"]:
+        problems.append(f"code: must equal the article code ({current['code']})")
+    if problems:
+        raise InvalidFields(_problems_as_fields(problems))
+    async with conn.transaction():
+        await service.save_article(conn, body, user_id=editor.user_id)
+    return _present_article(await _article_row(conn, current["code"]))
+
+
+@router.get("/knowledge/export")
+async def export_knowledge(conn: Conn, _: Editor, kind: Kind, fmt: Format = "json") -> Response:
+    """Every active matter or article as a file that `import` takes back unchanged."""
+    from knowledge.transfer import to_csv, to_json
+
+    documents = await transfer.export_documents(conn, kind=kind)
+    content = to_json(documents) if fmt == "json" else to_csv(kind, documents)
+    media_type = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
+    filename = f"knowledge-{kind}-{date.today():%Y%m%d}.{fmt}"
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.post("/knowledge/import")
+async def import_knowledge(request: Request, conn: Conn, editor: Editor, kind: Kind,
+                           fmt: Format = "json") -> dict[str, Any]:
+    """Upsert matters or articles from a JSON or CSV file sent as the request body. Every row is checked
+    first; any bad row gets a 422 listing `rows: [{row, code, field, reason}]` and nothing is applied.
+    Rows equal to what is stored are left alone (no new version)."""
+    too_large = InvalidField("file", f"larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_IMPORT_BYTES:
+        raise too_large  # refused before reading it into memory
+    data = await request.body()
+    if len(data) > MAX_IMPORT_BYTES:
+        raise too_large
+    if not data.strip():
+        raise InvalidField("file", "the request body is empty; send the exported file as the body")
+    async with conn.transaction():
+        return await transfer.import_file(conn, kind=kind, fmt=fmt, data=data, user_id=editor.user_id)

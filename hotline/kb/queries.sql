@@ -75,3 +75,26 @@ ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, updated_at = now();
 
 -- name: insert_chat_message
 INSERT INTO chat_messages (conversation_id, role, content, data) VALUES ($1, $2, $3, $4);
+
+-- name: matters_for_export
+SELECT * FROM matters WHERE active ORDER BY code;
+
+-- name: articles_for_export
+SELECT * FROM articles WHERE active ORDER BY code;
+
+-- name: matters_for_import
+SELECT * FROM matters WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE;
+
+-- name: articles_for_import
+SELECT * FROM articles WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE;
+
+-- name: matter_families
+SELECT code, main_item, sub_item FROM matters WHERE active;
+
+-- name: article_by_code
+SELECT a.*, d.name AS department_name FROM articles a LEFT JOIN departments d ON d.code = a.department_code
+WHERE a.code = $1;
+
+-- name: article_by_id
+SELECT a.*, d.name AS department_name FROM articles a LEFT JOIN departments d ON d.code = a.department_code
+WHERE a.id = $1;

@@ -103,23 +103,30 @@ def load_articles(path: Path | str | None = None) -> list[dict[str, Any]]:
     articles = _read_list(file, problems)
     for index, article in enumerate(articles):
         where = f"{file.name}[{index}]"
-        keyed = _key_problems(article, ARTICLE_KEYS)
-        if keyed:
-            problems.extend(f"{where}: {p}" for p in keyed)
-            continue
-        where += f" {article['code']}"
-        checks = [
-            _code_problem(article["code"]),
-            _text_problem(article, "question"),
-            _text_problem(article, "answer"),
-            _department_problem(article["department"]),
-            _text_list_problem(article, "keywords", min_items=1),
-        ]
-        problems.extend(f"{where}: {p}" for p in checks if p)
+        if isinstance(article, dict) and "code" in article:
+            where += f" {article['code']}"
+        problems.extend(f"{where}: {p}" for p in article_problems(article))
     problems.extend(_duplicates("article code", [a.get("code") for a in articles if isinstance(a, dict)]))
     if problems:
         raise SeedError(problems)
     return articles
+
+
+def article_problems(article: Any) -> list[str]:
+    """Every problem of one FAQ article (seed-file shape), each as "field: reason"; empty when it is valid."""
+    problems = _key_problems(article, ARTICLE_KEYS)
+    if not isinstance(article, dict):
+        return problems
+    checks = {
+        "code": lambda: _code_problem(article["code"]),
+        "question": lambda: _text_problem(article, "question"),
+        "answer": lambda: _text_problem(article, "answer"),
+        "department": lambda: _department_problem(article["department"]),
+        "keywords": lambda: _text_list_problem(article, "keywords", min_items=1),
+    }
+    # Check every field that is present, so one pass reports all of an article's problems.
+    problems.extend(p for key, check in checks.items() if key in article and (p := check()))
+    return problems
 
 
 def _read_list(file: Path, problems: list[str]) -> list:
