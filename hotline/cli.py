@@ -261,5 +261,21 @@ def bench_timers(tickets: int = typer.Option(10_000, help="tickets with a due ti
     typer.echo(json.dumps(asyncio.run(run_timers_bench(settings, tickets=tickets))))
 
 
+@bench_app.command("load")
+def bench_load(
+    seconds: float = typer.Option(30.0, help="measured duration, after a 3 s warm-up"),
+    rate: float = typer.Option(20.0, help="requests started per second, whether or not earlier ones returned"),
+    api_processes: int = typer.Option(2, "--api-processes", help="`hotline serve` processes on separate ports"),
+    workers: int = typer.Option(2, help="`hotline worker` processes"),
+) -> None:
+    """Open-loop mix of intake 40 %, search 20 %, chat 15 %, dispatch/sign/reply 25 % on a fresh demo city:
+    prints {"requests","errors","p95_ms","rate","api_processes","workers","by_kind",...}."""
+    from hotline.bench.mixed import run_load_bench
+
+    settings = _database(_settings())
+    typer.echo(json.dumps(asyncio.run(run_load_bench(settings, seconds=seconds, rate=rate,
+                                                     api_processes=api_processes, workers=workers))))
+
+
 if __name__ == "__main__":
     app()

@@ -1,7 +1,7 @@
 """Routing rules over HTTP: staff read the duty list and keyword rules; supervisors and admins edit them."""
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
 from hotline.api.deps import Conn, Staff, require_roles
 from hotline.auth.tokens import Principal
@@ -12,6 +12,7 @@ from hotline.routing_rules.schemas import (
 
 router = APIRouter(prefix="/api/v1/routing-rules", tags=["routing rules"])
 Supervisor = Annotated[Principal, Depends(require_roles("supervisor", "admin"))]
+RuleId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a rule's id")]  # a bigint column
 
 
 def _rule_routes(kind: str, path: str, body_type: type, out_type: type) -> None:
@@ -25,17 +26,17 @@ def _rule_routes(kind: str, path: str, body_type: type, out_type: type) -> None:
             return await service.create_rule(conn, kind=kind, rule=body.model_dump(exclude={"reason"}), actor=actor,
                                              reason=body.reason)
 
-    async def update(rule_id: int, body: body_type, conn: Conn, actor: Supervisor) -> dict:
+    async def update(rule_id: RuleId, body: body_type, conn: Conn, actor: Supervisor) -> dict:
         async with conn.transaction():
             return await service.update_rule(conn, kind=kind, rule_id=rule_id,
                                              rule=body.model_dump(exclude={"reason"}), actor=actor,
                                              reason=body.reason)
 
-    async def disable(rule_id: int, body: DisableIn, conn: Conn, actor: Supervisor) -> dict:
+    async def disable(rule_id: RuleId, body: DisableIn, conn: Conn, actor: Supervisor) -> dict:
         async with conn.transaction():
             return await service.disable_rule(conn, kind=kind, rule_id=rule_id, actor=actor, reason=body.reason)
 
-    async def history(rule_id: int, conn: Conn, _: Staff) -> list:
+    async def history(rule_id: RuleId, conn: Conn, _: Staff) -> list:
         return await service.rule_history(conn, kind=kind, rule_id=rule_id)
 
     router.add_api_route(path, list_rules, methods=["GET"], response_model=list[out_type],
