@@ -33,6 +33,12 @@ async def connect(url: str) -> asyncpg.Connection:
     return conn
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """On release asyncpg still rolls back an open transaction; its default reset would also send
+    `RESET ALL; UNLISTEN *; CLOSE ALL; pg_advisory_unlock_all()`, one more round trip per request for state
+    the product never leaves on a pooled connection (LISTEN and session locks use connections of their own)."""
+
+
 async def create_pool(settings: Settings, url: str) -> asyncpg.Pool:
     return await asyncpg.create_pool(
         url,
@@ -40,6 +46,7 @@ async def create_pool(settings: Settings, url: str) -> asyncpg.Pool:
         max_size=settings.pool_max_size,
         command_timeout=settings.db_command_timeout_s,
         init=_init_connection,
+        reset=_keep_session,
     )
 
 

@@ -11,11 +11,10 @@ from hotline.config import Settings
 _TEXT = "鹿城区五马街道解放街路灯不亮已经一周了，晚上出行很不安全，请尽快维修。联系电话13812345678。"
 
 
-async def fresh_database(settings: Settings, name: str) -> str:
-    """A database of its own so the benchmark neither reads nor pollutes real data."""
+async def migrated_database(settings: Settings, name: str) -> str:
+    """A database of the benchmark's own, created anew and migrated, so it neither reads nor pollutes real data."""
     from hotline.db import connect, database_url
     from hotline.migrate import migrate
-    from hotline.seeds.city import seed_categories, seed_city
 
     admin = await asyncpg.connect(settings.database_url)
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -23,11 +22,26 @@ async def fresh_database(settings: Settings, name: str) -> str:
     await admin.close()
     url = database_url(settings.database_url, name)
     conn = await connect(url)
-    await migrate(conn)
-    async with conn.transaction():
-        await seed_city(conn)
-        await seed_categories(conn)
-    await conn.close()
+    try:
+        await migrate(conn)
+    finally:
+        await conn.close()
+    return url
+
+
+async def fresh_database(settings: Settings, name: str) -> str:
+    """A migrated database of its own with the city and its categories, no tickets."""
+    from hotline.db import connect
+    from hotline.seeds.city import seed_categories, seed_city
+
+    url = await migrated_database(settings, name)
+    conn = await connect(url)
+    try:
+        async with conn.transaction():
+            await seed_city(conn)
+            await seed_categories(conn)
+    finally:
+        await conn.close()
     return url
 
 

@@ -15,7 +15,6 @@ import uuid
 from collections import defaultdict, deque
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 from hotline.bench.load import free_port, percentile
@@ -46,18 +45,13 @@ _REPLY = "经现场核查，问题属实，已安排人员处理完毕，并将�
 async def demo_database(settings: Settings, name: str, data_dir: Path) -> tuple[str, dict[str, str]]:
     """A database of the benchmark's own with the whole demo city (departments, matters, demo tickets);
     returns its URL and the demo accounts' generated passwords."""
-    from hotline.db import connect, database_url
-    from hotline.migrate import migrate
+    from hotline.bench.intake import migrated_database
+    from hotline.db import connect
     from hotline.seeds.run import seed_all
 
-    admin = await asyncpg.connect(settings.database_url)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    url = database_url(settings.database_url, name)
+    url = await migrated_database(settings, name)
     conn = await connect(url)
     try:
-        await migrate(conn)
         summary = await seed_all(conn, settings.model_copy(update={"data_dir": data_dir, "demo": True}))
     finally:
         await conn.close()
