@@ -132,7 +132,8 @@ def serve(
                                           env={**os.environ, "HOTLINE_DATABASE_URL": settings.database_url})
     try:
         uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                    log_level="info", proxy_headers=False)
+                    log_level="info", proxy_headers=settings.forwarded_allow_ips is not None,
+                    forwarded_allow_ips=settings.forwarded_allow_ips)
     finally:
         if worker_process is not None:
             worker_process.terminate()

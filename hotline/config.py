@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 256 * 1024
     max_content_chars: int = 20_000
     public_requests_per_minute: int = 60  # per address, on public intake, chat and answers
+    # Behind a reverse proxy: the proxies' addresses (comma-separated) whose X-Forwarded-For names the citizen, so
+    # rate limits and lock-outs count citizens, not the proxy. None: the header is ignored (it could be forged).
+    forwarded_allow_ips: str | None = None
     pool_min_size: int = 2
     pool_max_size: int = 10
     db_command_timeout_s: float = 10.0
