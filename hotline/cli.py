@@ -28,13 +28,8 @@ def _mount_model_commands() -> None:
 
     # `hotline classifier` is the library's commands, with `train` able to learn from the platform's own
     # tickets (--from-db), which only the composition root can read.
-    classifier_group = typer.Typer(help=classifier_app.info.help, no_args_is_help=True)
-    for command in classifier_app.registered_commands:
-        if command.name != "train" and command.callback.__name__ != "train":
-            classifier_group.command(command.name, help=command.help)(command.callback)
-    library_train = next(c.callback for c in classifier_app.registered_commands if c.callback.__name__ == "train")
-    classifier_group.command("train")(_classifier_train(library_train))
-    app.add_typer(classifier_group, name="classifier")
+    app.add_typer(_with_db_train(classifier_app, _classifier_train), name="classifier")
+    app.add_typer(_with_db_train(routing_app, _routing_train), name="routing")
     from feedback.cli import app as feedback_app
 
     from hotline.kb.cli import app as knowledge_io_app
@@ -43,10 +38,21 @@ def _mount_model_commands() -> None:
         knowledge_app.command(command.name, help=command.help)(command.callback)
     app.add_typer(knowledge_app, name="knowledge")
     app.add_typer(feedback_app, name="feedback")
-    app.add_typer(routing_app, name="routing")
     for source, name, alias in ((classifier_app, "bench-classify", "classify"), (knowledge_app, "bench-search", "search")):
         command = next(c for c in source.registered_commands if c.name == name)
         bench_app.command(alias, help=command.help)(command.callback)
+
+
+def _with_db_train(library_app: typer.Typer, make_train) -> typer.Typer:
+    """A library's commands with its `train` wrapped to also learn from the platform's own tickets (--from-db),
+    which only the composition root can read: the libraries import no database driver."""
+    group = typer.Typer(help=library_app.info.help, no_args_is_help=True)
+    for command in library_app.registered_commands:
+        if command.callback.__name__ != "train":
+            group.command(command.name, help=command.help)(command.callback)
+    library_train = next(c.callback for c in library_app.registered_commands if c.callback.__name__ == "train")
+    group.command("train")(make_train(library_train))
+    return group
 
 
 def _settings() -> Settings:
@@ -60,13 +66,9 @@ def _database(settings: Settings) -> Settings:
 
 
 async def _with_connection(settings: Settings, work):
-    from hotline.db import connect
+    from hotline.db import with_connection
 
-    conn = await connect(settings.database_url)
-    try:
-        return await work(conn)
-    finally:
-        await conn.close()
+    return await with_connection(settings.database_url, work)
 
 
 async def _migrate(settings: Settings) -> list[str]:
@@ -180,6 +182,48 @@ def _classifier_train(library_train):
         shared = settings.shared_data_dir if settings.shared_data_dir.exists() else None
         train_from_examples(rows, out, shared_data_dir=shared)
         typer.echo(json.dumps({"model": str(out), "confirmed_rows": len(rows)}))
+
+    return train
+
+
+def _routing_train(library_train):
+    def train(
+        out: Path = typer.Option(..., "--out", help="model folder to write"),
+        data: Optional[Path] = typer.Option(None, "--data", exists=True, dir_okay=False, help="JSONL or CSV (UTF-8)"),
+        text_field: Optional[str] = typer.Option(None, "--text-field", help="what the caller said"),
+        label_field: Optional[str] = typer.Option(None, "--label-field", help="the handling department"),
+        context_field: list[str] = typer.Option([], "--context-field", help="training-only text field (repeatable)"),
+        folds: int = typer.Option(5, "--folds", min=2),
+        skip_cv: bool = typer.Option(False, "--skip-cv", help="don't cross-validate for the manifest"),
+        from_db: bool = typer.Option(False, "--from-db", help="learn from the platform's tickets: the department "
+                                     "that kept each one; returns count against the returning one"),
+    ) -> None:
+        """Train the department model from a file, or from the platform's dispatch history (--from-db)."""
+        if from_db and data:
+            raise typer.BadParameter("give either --data or --from-db")
+        if not from_db:
+            if not (data and text_field and label_field):
+                raise typer.BadParameter("--data, --text-field and --label-field are needed without --from-db")
+            library_train(data=data, text_field=text_field, label_field=label_field, out=out,
+                          context_field=context_field, folds=folds, skip_cv=skip_cv)
+            return
+        from hotline.training_data import dispatch_history, suggestion_accuracy
+        from routing.cli import fit_and_save
+        from routing.datasets import history_examples
+
+        async def read(conn):
+            return await dispatch_history(conn), await suggestion_accuracy(conn)
+
+        rows, live_router = asyncio.run(_with_connection(_database(_settings()), read))
+        texts, labels, weights = history_examples(rows)
+        if len(set(labels)) < 2:
+            typer.echo(f"the dispatch history has {len(labels)} kept tickets in {len(set(labels))} departments; "
+                       "at least two departments are needed", err=True)
+            raise typer.Exit(1)
+        result = fit_and_save(out, texts, labels, weights=weights, folds=folds, skip_cv=skip_cv, manifest={
+            "source": "dispatch history", "returned_rows": sum(w != 1.0 for w in weights),
+            "live_router": live_router})
+        typer.echo(json.dumps({**result, "live_router": live_router}, ensure_ascii=False))
 
     return train
 

@@ -33,6 +33,15 @@ async def connect(url: str) -> asyncpg.Connection:
     return conn
 
 
+async def with_connection(url: str, work):
+    """Run `await work(conn)` on a connection of its own (commands, not requests: those use the pool)."""
+    conn = await connect(url)
+    try:
+        return await work(conn)
+    finally:
+        await conn.close()
+
+
 async def _keep_session(conn: asyncpg.Connection) -> None:
     """On release asyncpg still rolls back an open transaction; its default reset would also send
     `RESET ALL; UNLISTEN *; CLOSE ALL; pg_advisory_unlock_all()`, one more round trip per request for state

@@ -1,11 +1,8 @@
 """Training rows from the platform's own history: what agents confirmed or corrected, and who kept a ticket."""
 from __future__ import annotations
 
-import asyncio
-
 import asyncpg
 
-from hotline.config import Settings
 from hotline.sql import load_queries
 
 Q = load_queries(__file__, "training_data.sql")
@@ -30,20 +27,3 @@ async def suggestion_accuracy(conn: asyncpg.Connection) -> dict[str, float | int
     return {"tickets": tickets,
             "top1_accuracy": round(row["top1"] / tickets, 4) if tickets else None,
             "top3_accuracy": round(row["top3"] / tickets, 4) if tickets else None}
-
-
-def read_dispatch_history(settings: Settings | None = None) -> tuple[list[dict], dict]:
-    """For `hotline routing train --from-db`: the history rows and the live router's accuracy on them."""
-    from hotline.db import connect
-    from hotline.embedded import resolve_database_url
-
-    settings = settings or Settings()
-
-    async def read():
-        conn = await connect(resolve_database_url(settings))
-        try:
-            return await dispatch_history(conn), await suggestion_accuracy(conn)
-        finally:
-            await conn.close()
-
-    return asyncio.run(read())

@@ -30,14 +30,10 @@ def _kind(kind: str) -> str:
 
 
 async def _with_connection(work):
-    from hotline.db import connect
+    from hotline.db import with_connection
     from hotline.embedded import resolve_database_url
 
-    conn = await connect(resolve_database_url(Settings()))
-    try:
-        return await work(conn)
-    finally:
-        await conn.close()
+    return await with_connection(resolve_database_url(Settings()), work)
 
 
 @app.command("export")

@@ -135,7 +135,7 @@ async def test_the_history_model_learns_who_kept_tickets_not_who_returned_them(f
     from typer.testing import CliRunner
 
     from hotline.runtime import routing_model_path
-    from routing.cli import app as routing_cli
+    from hotline.cli import app as hotline_cli
     from tests.conftest import TEST_PASSWORD, make_settings, start_client
 
     _, lifespan, client = await start_client(make_settings(fresh_db_url, tmp_path / "before", embedder="hashing"))
@@ -168,7 +168,7 @@ async def test_the_history_model_learns_who_kept_tickets_not_who_returned_them(f
         update={"load_models": True})  # no classifier is trained there: only the routing model loads
     monkeypatch.setenv("HOTLINE_DATABASE_URL", fresh_db_url)
     trained = await anyio.to_thread.run_sync(lambda: CliRunner().invoke(
-        routing_cli, ["train", "--from-db", "--out", str(routing_model_path(settings))]))
+        hotline_cli, ["routing", "train", "--from-db", "--out", str(routing_model_path(settings))]))
     assert trained.exit_code == 0, trained.output
     result = json.loads(trained.output.strip().splitlines()[-1])
     assert result["n"] == 12 and result["labels"] == 2
