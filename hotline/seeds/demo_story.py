@@ -14,44 +14,12 @@ from hotline.callbacks.service import record_callback
 from hotline.dispatch.service import (
     answer_ticket, classify_ticket, dispatch_ticket, reply_ticket, request_extension, return_ticket, sign_ticket,
 )
+from hotline.seeds.demo_tickets import TEMPLATES
 from hotline.sql import load_queries
 from routing.sla import SlaClock
 
 Q = load_queries(__file__)
 
-# Each demo template's (type, level-1 category, urgency, responsible department): what an agent would confirm.
-HANDLING = {
-    "小区夜间施工噪音扰民": ("complaint", "城乡建设", "normal", "zhzfj"),
-    "路灯不亮": ("complaint", "城乡建设", "normal", "zhzfj"),
-    "咨询身份证补办材料": ("consult", "政法", "normal", "gaj"),
-    "停水没有通知": ("complaint", "城乡建设", "urgent", "water"),
-    "餐馆油烟直排": ("complaint", "环境保护", "normal", "sthjj"),
-    "举报无证经营": ("report", "卫生计生", "normal", "wjw"),
-    "公交车不按站停靠": ("complaint", "交通运输", "normal", "jtysj"),
-    "咨询公积金提取": ("consult", "城乡建设", "normal", "gjj"),
-    "拖欠工资": ("help", "劳动和社会保障", "urgent", "rsj"),
-    "道路积水": ("suggestion", "城乡建设", "normal", "zjj"),
-    "占道经营": ("complaint", "城乡建设", "normal", "zhzfj"),
-    "违章搭建": ("complaint", "城乡建设", "normal", "zhzfj"),
-    "建议增设公交线路": ("suggestion", "交通运输", "normal", "jtysj"),
-    "表扬派出所民警": ("praise", "政法", "normal", "gaj"),
-    "燃气泄漏": ("help", "城乡建设", "emergency", "gas"),
-    "医保异地备案咨询": ("consult", "劳动和社会保障", "normal", "ybj"),
-    "学校入学咨询": ("consult", "教育文体", "normal", "jyj"),
-    "垃圾清运不及时": ("complaint", "城乡建设", "normal", "zhzfj"),
-    "物业乱收费": ("complaint", "城乡建设", "normal", "zjj"),
-    "电动车充电隐患": ("report", "城乡建设", "urgent", "yjglj"),
-    "停电求助": ("help", "城乡建设", "urgent", "power"),
-    "企业开办咨询": ("consult", "经济管理", "normal", "scjgj"),
-    "河道污染": ("report", "环境保护", "normal", "sthjj"),
-    "出租车拒载": ("complaint", "交通运输", "normal", "jtysj"),
-    "低保申请咨询": ("consult", "民政", "normal", "mzj"),
-    "食品安全投诉": ("complaint", "商贸旅游", "normal", "scjgj"),
-    "施工占道建议": ("suggestion", "城乡建设", "normal", "zjj"),
-    "社保卡补办": ("consult", "劳动和社会保障", "normal", "rsj"),
-    "宠物扰民": ("complaint", "政法", "normal", "gaj"),
-    "老旧小区加装电梯": ("consult", "城乡建设", "normal", "zjj"),
-}
 ANSWERS = "已在电话中告知办理所需材料、地点和时间，并发送了办事指南链接，市民表示清楚。"
 REPLY = "经现场核查，情况属实，已责令整改并安排专人跟踪，整改结果已告知来电人。"
 
@@ -71,10 +39,11 @@ async def play_demo_story(conn: asyncpg.Connection, *, sla: SlaClock, seed: int 
     rng = random.Random(seed)
     people = await _principals(conn)
     agent = people["agent"]
+    handling = {template.title: template.handling for template in TEMPLATES}
     steps = dict.fromkeys(("answered", "dispatched", "signed", "returned", "extension", "replied", "called_back"), 0)
     for ticket in await conn.fetch(Q.demo_ticket_titles):
         number = ticket["ticket_number"]
-        type_, category, urgency, department = HANDLING[ticket["title"]]
+        type_, category, urgency, department = handling[ticket["title"]]
         if rng.random() < 0.15:
             continue  # still waiting for an agent
         await classify_ticket(conn, ticket_number=number, actor=agent, type_=type_, category=category,
