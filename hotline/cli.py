@@ -289,12 +289,20 @@ def bench_intake(
 
 _mount_model_commands()
 
+
 @bench_app.command("metrics")
-def bench_metrics(tickets: int = typer.Option(100_000, help="tickets seeded over the past year")) -> None:
+def bench_metrics(
+    tickets: int = typer.Option(100_000, help="tickets seeded over the past year"),
+    group_by: str = typer.Option("department", "--group-by", help="department|channel|category|district"),
+) -> None:
     """N tickets with their event log seeded in SQL; times the 30-day metrics: {"tickets","p50_ms","p95_ms"}."""
     from hotline.bench.metrics import run_metrics_bench
+    from hotline.callbacks.metrics import GROUP_BY
 
-    typer.echo(json.dumps(asyncio.run(run_metrics_bench(_database(_settings()), tickets=tickets))))
+    if group_by not in GROUP_BY:
+        raise typer.BadParameter(f"must be one of {', '.join(GROUP_BY)}", param_hint="--group-by")
+    result = asyncio.run(run_metrics_bench(_database(_settings()), tickets=tickets, group_by=group_by))
+    typer.echo(json.dumps(result))
 
 
 @bench_app.command("timers")

@@ -1,16 +1,17 @@
 -- The supervisor's counts: tickets (their `receive` event creates the row in its transaction, at the same
 -- time), metric_facts (one row per dispatch, return and sign event, kept in step with ticket_events by
--- triggers) and callbacks (each reply's twin, written in the reply's transaction with its facts).
+-- triggers) and callbacks (each reply's twin, written in the reply's transaction with its facts). Facts and
+-- callbacks carry copies of their ticket's channel, category and district (migration 0010), so no branch but
+-- `received` reads a ticket.
 -- What each count means and how rates are formed: feedback/definitions.py.
 
 -- name: period_counts
 -- $1 previous period start, $2 current period start (= previous end), $3 current end (exclusive),
 -- $4 group_by: department | channel | category | district | NULL (overall only).
 -- One row per (period, group) and one overall row per period (`overall`). Each cohort is counted on its own
--- rows, one index range scan per period, then the cohorts are put side by side; a branch joins the ticket only
--- when grouping by the ticket's channel, category or place. The periods are a two-row table rather than a CASE
--- on the time, so the planner knows there are two of them and hashes a few dozen groups in memory instead of
--- sorting a million-ticket year's worth of rows on disk.
+-- rows, one index range scan per period, then the cohorts are put side by side. The periods are a two-row
+-- table rather than a CASE on the time, so the planner knows there are two of them and hashes a few dozen
+-- groups in memory instead of sorting a million-ticket year's worth of rows on disk.
 WITH periods (period, starts, ends) AS (
     VALUES ('previous', $1::timestamptz, $2::timestamptz), ('current', $2, $3)
 ), received AS (
@@ -26,17 +27,16 @@ WITH periods (period, starts, ends) AS (
     FROM periods p JOIN tickets t ON t.created_at >= p.starts AND t.created_at < p.ends
 ), handled AS (
     SELECT p.period,
-           metric_group_key($4, t.channel, t.category_path, t.district_code, f.department) AS group_key,
+           metric_group_key($4, f.channel, f.category_path, f.district_code, f.department) AS group_key,
            f.action, f.first_dispatch, f.never_returned, f.on_time
     FROM periods p JOIN metric_facts f ON f.at >= p.starts AND f.at < p.ends
-    LEFT JOIN tickets t ON t.id = f.ticket_id AND $4::text IN ('channel', 'category', 'district')
 ), replied AS (
     SELECT p.period,
-           metric_group_key($4, t.channel, t.category_path, t.district_code, c.department_code) AS group_key,
+           metric_group_key($4, c.ticket_channel, c.ticket_category_path, c.ticket_district_code,
+                            c.department_code) AS group_key,
            c.reply_on_time, c.status, c.resolved, c.satisfaction, c.review,
            extract(epoch FROM c.replied_at - c.handling_started_at) / 3600.0 AS handling_hours
     FROM periods p JOIN callbacks c ON c.replied_at >= p.starts AND c.replied_at < p.ends
-    LEFT JOIN tickets t ON t.id = c.ticket_id AND $4::text IN ('channel', 'category', 'district')
 ), cohorts AS (
     SELECT period, group_key, GROUPING(group_key) = 1 AS overall,
            count(*) AS volume,

@@ -194,6 +194,34 @@ async def test_reports_export_the_same_numbers(clean_api):
     assert overall[header.index("满意率")] == 0.5 and overall[header.index("无法回访")] == 1
 
 
+
+async def test_groups_by_place_and_category_follow_a_corrected_ticket(clean_api):
+    api, tokens, pool = clean_api
+    await build_week(Desk(api, tokens, pool))
+    # A (replied, called back: satisfied) turns out to be about the environment: its numbers move with it.
+    a = (await api.get("/api/v1/tickets", params={"status": "closed"}, headers=tokens["supervisor"])).json()
+    closed_a = [t["ticket_number"] for t in a["items"] if t["lead_department"] == "zjj"]
+    assert len(closed_a) == 1
+    await Desk(api, tokens, pool).do(closed_a[0], "classification", "agent",
+                                     {"type": "complaint", "category": "环境保护", "urgency": "normal"})
+
+    by_category = (await api.get("/api/v1/metrics", params={**WEEK, "group_by": "category"},
+                                 headers=tokens["supervisor"])).json()
+    groups = {g["key"]: g for g in by_category["groups"]}
+    moved = {k: groups["环境保护"][k] for k in ("volume", "replied", "callback_rate", "satisfaction_rate",
+                                                "on_time_sign_rate", "first_dispatch_accuracy")}
+    assert moved == {"volume": 1, "replied": 1, "callback_rate": 1.0, "satisfaction_rate": 1.0,
+                     "on_time_sign_rate": 1.0, "first_dispatch_accuracy": 1.0}
+    stayed = groups["城乡建设"]
+    assert (stayed["volume"], stayed["replied"], stayed["satisfaction_rate"]) == (6, 3, 0.0)
+
+    by_district = (await api.get("/api/v1/metrics", params={**WEEK, "group_by": "district"},
+                                 headers=tokens["supervisor"])).json()
+    lucheng = {g["key"]: g for g in by_district["groups"]}["330302"]
+    assert lucheng["label"] == "鹿城区"
+    assert {k: lucheng[k] for k in EXPECTED_OVERALL} == EXPECTED_OVERALL  # every ticket of the week is in 鹿城区
+
+
 @pytest.mark.parametrize("params,field", [
     ({"from": "2026-03-08", "to": "2026-03-01"}, "to"),
     ({"from": "March"}, "from"),
