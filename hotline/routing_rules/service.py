@@ -5,7 +5,6 @@ rules' version, which every process compares before routing (see live_router.py)
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,7 +14,7 @@ from hotline.auth.tokens import Principal
 from hotline.city import service as city
 from hotline.errors import Conflict, InvalidFields, NotFound
 from hotline.sql import load_queries
-from routing.router import SEED_FILE, load_rules
+from routing.router import SEED_FILE, compile_pattern, load_rules
 
 Q = load_queries(__file__)
 RuleKind = Literal["duty", "keyword"]
@@ -52,9 +51,9 @@ async def _problems(conn: asyncpg.Connection, kind: RuleKind, rule: dict[str, An
         problems.append({"field": "keywords", "reason": "give at least one keyword or a pattern"})
     if rule.get("pattern"):
         try:
-            re.compile(rule["pattern"])
-        except re.error as error:
-            problems.append({"field": "pattern", "reason": f"not a regular expression: {error}"})
+            compile_pattern(rule["pattern"])
+        except ValueError as error:
+            problems.append({"field": "pattern", "reason": str(error)})
     unknown = [r["code"] for r in await conn.fetch(Q.unknown_districts, list(rule.get("districts") or []))]
     if unknown:
         problems.append({"field": "districts", "reason": f"unknown district codes {unknown}"})

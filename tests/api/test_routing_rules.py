@@ -55,6 +55,7 @@ async def test_bad_rules_are_refused_naming_the_field(api, tokens):
     assert await refused(KEYWORDS, {"keywords": ["井盖"], "department": "nope"}) == {"department"}
     assert await refused(KEYWORDS, {"department": "zjj"}) == {"keywords"}
     assert await refused(KEYWORDS, {"pattern": "井盖(", "department": "zjj"}) == {"pattern"}
+    assert await refused(KEYWORDS, {"pattern": r"(井盖)\1", "department": "zjj"}) == {"pattern"}  # not linear-time
     assert await refused(KEYWORDS, {"keywords": ["井盖"], "department": "zjj", "districts": ["999999"]}) == {"districts"}
     assert await refused(DUTIES, {"category": "城乡建设/没有这类", "department": "zjj"}) == {"category"}
     assert await refused(DUTIES, {"category": "民政", "matter_prefix": "3303-MZ", "department": "mzj"}) == {"category"}

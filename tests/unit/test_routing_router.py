@@ -133,6 +133,14 @@ def test_a_keyword_rule_may_be_a_pattern_and_say_which_words_matched():
     assert router.route("白天施工可以理解") == []
 
 
+
+def test_a_pathological_pattern_cannot_stall_routing():
+    # Under a backtracking engine this pattern on this text takes longer than the age of the universe.
+    router = Router(keyword_rules=[{"pattern": "(a+)+$", "department": "zhzfj", "priority": 100}])
+    assert router.route("a" * 64 + "!") == []
+    with pytest.raises(ValueError, match="RE2"):
+        Router(keyword_rules=[{"pattern": "(?<!白天)施工", "department": "zhzfj"}])  # look-behind: not in RE2
+
 def test_a_keyword_rule_scoped_to_districts_says_nothing_elsewhere():
     router = Router(keyword_rules=[{"keywords": ["共享单车"], "department": "jtysj", "districts": ["330302"]}],
                     districts=CITY["districts"])
