@@ -15,7 +15,6 @@ from hotline.intake.address import Gazetteer
 from hotline.kb.live_index import LiveKnowledgeIndex
 from hotline.routing_rules.live_router import LiveRouter
 from hotline.routing_rules.service import ensure_seeded
-from routing.router import load_rules
 from routing.sla import SlaClock
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,7 @@ def routing_model_path(settings: Settings) -> Path:
 async def _load_router(settings: Settings, pool: asyncpg.Pool) -> LiveRouter:
     """Routing rules from the tables (seeded from the duty list file if they never were), blended with the
     dispatch-history model when one has been trained; only departments and districts the city has."""
-    router = LiveRouter(counterparts=load_rules()["counterparts"], model=await _load_routing_model(settings))
+    router = LiveRouter(model=await _load_routing_model(settings))
     try:
         async with pool.acquire() as conn:
             async with conn.transaction():

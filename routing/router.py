@@ -21,10 +21,9 @@ MODEL_MIN_PROBABILITY = 0.05
 
 
 def load_rules(path: Path = SEED_FILE) -> dict:
-    """The duty list YAML as the keyword arguments of `Router` (duties, keyword_rules, counterparts, matters)."""
+    """The duty list YAML as the keyword arguments of `Router` (duties, keyword_rules, matters)."""
     document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return {key: document.get(key) or default for key, default in
-            (("duties", []), ("keyword_rules", []), ("counterparts", {}), ("matters", []))}
+    return {key: document.get(key) or [] for key in ("duties", "keyword_rules", "matters")}
 
 
 class Router:
@@ -32,17 +31,17 @@ class Router:
 
     Built from plain rows (the YAML seed or the routing tables): `duties` {category, department, level},
     `keyword_rules` {keywords, pattern?, department, priority, level?, districts?} (a rule with `districts`
-    applies only to tickets placed in one of them), `counterparts` {municipal code: {district code: district
-    department code}}, `matters` {prefix, department, level?}, `districts` {code, name, aliases?},
-    `departments` {code, name} (when given, only existing codes are suggested), and an optional `model`
-    with `classes_` and `predict_proba(texts)` trained on dispatch history.
+    applies only to tickets placed in one of them), `matters` {prefix, department, level?}, `districts`
+    {code, name, aliases?}, `departments` {code, name, district?, counterpart_of?} (when given, only existing
+    codes are suggested; a district department with `counterpart_of` does that municipal department's
+    district-level work in its district), and an optional `model` with `classes_` and `predict_proba(texts)`
+    trained on dispatch history.
     """
 
     def __init__(
         self,
         duties: Iterable[Mapping] = (),
         keyword_rules: Iterable[Mapping] = (),
-        counterparts: Mapping[str, Mapping[str, str]] | None = None,
         matters: Iterable[Mapping] = (),
         districts: Iterable[Mapping] = (),
         departments: Iterable[Mapping] | None = None,
@@ -53,10 +52,14 @@ class Router:
         self.duties = {_check_level(d, "duty")["category"].strip("/"): d for d in duties}
         self.keyword_rules = sorted(({**_check_level(r, "keyword rule"), "compiled": compile_pattern(r.get("pattern"))}
                                      for r in keyword_rules), key=lambda r: -r.get("priority", 100))
-        self.counterparts = {k: dict(v) for k, v in (counterparts or {}).items()}
         self.matters = sorted((_check_level(m, "matter") for m in matters), key=lambda m: -len(m["prefix"]))
         self.districts = list(districts)
+        departments = None if departments is None else list(departments)
         self.department_names = None if departments is None else {d["code"]: d["name"] for d in departments}
+        self.counterparts: dict[str, dict[str, str]] = defaultdict(dict)  # municipal -> {district: department}
+        for d in departments or ():
+            if d.get("counterpart_of"):
+                self.counterparts[d["counterpart_of"]][d["district"]] = d["code"]
         self.model = model
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.unclear_below = unclear_below  # model confidence under which jurisdiction counts as unclear

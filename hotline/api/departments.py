@@ -18,6 +18,7 @@ class DepartmentOut(BaseModel):
     parent: str | None
     district: str | None
     fallback: bool
+    counterpart_of: str | None  # the municipal department whose work this one does in its district
 
 
 @router.get("/departments", response_model=list[DepartmentOut])

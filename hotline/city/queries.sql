@@ -1,5 +1,6 @@
 -- name: active_departments
-SELECT code, name, short_name, level, parent_code AS parent, district_code AS district, is_fallback AS fallback
+SELECT code, name, short_name, level, parent_code AS parent, district_code AS district, is_fallback AS fallback,
+       counterpart_of
 FROM departments WHERE active ORDER BY level, code;
 
 -- name: department_exists

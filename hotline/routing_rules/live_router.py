@@ -7,7 +7,6 @@ edit made through any API process is used by all of them from their next ticket,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
@@ -18,11 +17,10 @@ from routing.router import Router
 
 
 class LiveRouter:
-    def __init__(self, *, counterparts: Mapping[str, Mapping[str, str]], model=None):
-        self.counterparts = counterparts
+    def __init__(self, *, model=None):
         self.model = model  # the dispatch-history model (routing.model.DepartmentModel), when one is trained
         self.version: int | None = None  # None: never loaded (e.g. the database was down at start-up)
-        self.router = Router(counterparts=counterparts, model=model)
+        self.router = Router(model=model)
         self._lock = asyncio.Lock()
 
     async def refresh(self, conn: asyncpg.Connection) -> bool:
@@ -37,8 +35,7 @@ class LiveRouter:
             departments = [dict(r) for r in await city.active_departments(conn)]
             districts = [dict(r) for r in await city.districts(conn)]
             # swapped whole: a route() running in a worker thread keeps the router it started with
-            self.router = Router(**rules, counterparts=self.counterparts, districts=districts,
-                                 departments=departments, model=self.model)
+            self.router = Router(**rules, districts=districts, departments=departments, model=self.model)
             self.version = latest
             return True
 

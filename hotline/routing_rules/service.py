@@ -149,7 +149,7 @@ async def rules_version(conn: asyncpg.Connection) -> int:
 
 
 async def router_rules(conn: asyncpg.Connection) -> dict[str, list[dict[str, Any]]]:
-    """The active rules as the keyword arguments of `routing.router.Router` (without counterparts)."""
+    """The active rules as the keyword arguments of `routing.router.Router`."""
     duties, matters = [], []
     for r in await conn.fetch(Q.active_duty_rules):
         target = {"department": r["department_code"], "level": r["level"]}

@@ -17,7 +17,7 @@ def read_yaml(name: str):
 
 
 def _parents_first(departments: list[dict]) -> list[dict]:
-    """Order departments so every parent is inserted before its children."""
+    """Order departments so every parent (and municipal department of a counterpart) is inserted before them."""
     by_code = {d["code"]: d for d in departments}
     ordered: list[dict] = []
     seen: set[str] = set()
@@ -26,9 +26,9 @@ def _parents_first(departments: list[dict]) -> list[dict]:
         if dept["code"] in seen:
             return
         seen.add(dept["code"])
-        parent = dept.get("parent")
-        if parent in by_code:
-            visit(by_code[parent])
+        for referenced in (dept.get("parent"), dept.get("counterpart_of")):
+            if referenced in by_code:
+                visit(by_code[referenced])
         ordered.append(dept)
 
     for dept in departments:
@@ -48,7 +48,7 @@ async def seed_city(conn: asyncpg.Connection) -> dict[str, int]:
     for d in departments:
         await conn.execute(
             Q.upsert_department, d["code"], d["name"], d.get("short_name"), d["level"], d.get("parent"),
-            d.get("district"), bool(d.get("fallback")), d.get("phone"),
+            d.get("district"), bool(d.get("fallback")), d.get("phone"), d.get("counterpart_of"),
         )
     return {"districts": len(city["districts"]), "streets": streets, "departments": len(departments)}
 

@@ -7,11 +7,12 @@ INSERT INTO streets (code, district_code, name) VALUES ($1, $2, $3)
 ON CONFLICT (code) DO UPDATE SET district_code = EXCLUDED.district_code, name = EXCLUDED.name;
 
 -- name: upsert_department
-INSERT INTO departments (code, name, short_name, level, parent_code, district_code, is_fallback, phone)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO departments (code, name, short_name, level, parent_code, district_code, is_fallback, phone,
+                         counterpart_of)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, short_name = EXCLUDED.short_name,
     level = EXCLUDED.level, parent_code = EXCLUDED.parent_code, district_code = EXCLUDED.district_code,
-    is_fallback = EXCLUDED.is_fallback, phone = EXCLUDED.phone;
+    is_fallback = EXCLUDED.is_fallback, phone = EXCLUDED.phone, counterpart_of = EXCLUDED.counterpart_of;
 
 -- name: insert_category
 INSERT INTO categories (level, name, parent_id, path) VALUES ($1, $2, $3, $4)

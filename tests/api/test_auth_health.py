@@ -47,3 +47,5 @@ async def test_departments_list_the_city_with_fallback_district_governments(api)
     assert by_code["zjj"]["level"] == "city"
     assert by_code["gov-330302"]["fallback"] is True and by_code["gov-330302"]["district"] == "330302"
     assert {d["level"] for d in departments} == {"city", "district", "street"}
+    # the district bureau that does the municipal bureau's work in its district (where district duties go)
+    assert (by_code["lc-zhzf"]["counterpart_of"], by_code["lc-zhzf"]["district"]) == ("zhzfj", "330302")

@@ -29,7 +29,7 @@ def test_every_seeded_rule_names_a_department_of_the_demo_city():
     known = {d["code"] for d in CITY["departments"]}
     rules = load_rules()
     named = ({d["department"] for d in rules["duties"]} | {r["department"] for r in rules["keyword_rules"]}
-             | set(rules["counterparts"]) | {c for m in rules["counterparts"].values() for c in m.values()})
+             | {d["counterpart_of"] for d in CITY["departments"] if d.get("counterpart_of")})
     assert named <= known
 
 
