@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from pathlib import Path
 
 import httpx
@@ -145,12 +145,12 @@ async def warm_up(base_urls: list[str]) -> None:
 
 
 async def drive_open_loop(base_urls: list[str], casework: Casework, *, seconds: float, rate: float,
-                          seed: int = 0) -> dict[str, list[tuple[float, bool]]]:
+                          seed: int = 0) -> dict[str, list[tuple[float, str | None]]]:
     """Start request i at t0 + i/rate whatever earlier ones are doing; round-robin over the API processes.
-    Returns (latency_ms, ok) per kind."""
+    Returns (latency_ms, failure) per kind: failure is None, an HTTP status (as text) or the client error's name."""
     rng = random.Random(seed)
     run = uuid.uuid4().hex[:8]
-    results: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    results: dict[str, list[tuple[float, str | None]]] = defaultdict(list)
     limits = httpx.Limits(max_connections=500, max_keepalive_connections=100)
     clients = [httpx.AsyncClient(base_url=url, timeout=60, limits=limits) for url in base_urls]
 
@@ -171,10 +171,11 @@ async def drive_open_loop(base_urls: list[str], casework: Casework, *, seconds: 
             request = client.post("/api/v1/chat", json={"message": _QUESTIONS[(i * 5) % len(_QUESTIONS)]})
         try:
             response = await request
-            ok = response.status_code < 400
-        except httpx.HTTPError:
-            response, ok = None, False
-        results[kind].append(((time.perf_counter() - scheduled) * 1000, ok))
+            failure = str(response.status_code) if response.status_code >= 400 else None
+        except httpx.HTTPError as error:
+            response, failure = None, type(error).__name__
+        ok = failure is None
+        results[kind].append(((time.perf_counter() - scheduled) * 1000, failure))
         if ok and kind == "intake":
             casework.received.append(response.json()["ticket_number"])
         elif ok and on_success is not None:
@@ -197,14 +198,16 @@ async def drive_open_loop(base_urls: list[str], casework: Casework, *, seconds: 
     return results
 
 
-def summarise(results: dict[str, list[tuple[float, bool]]]) -> dict:
+def summarise(results: dict[str, list[tuple[float, str | None]]]) -> dict:
     latencies = [ms for rows in results.values() for ms, _ in rows]
+    failures = Counter(failure for rows in results.values() for _, failure in rows if failure is not None)
     return {
         "requests": len(latencies),
-        "errors": sum(not ok for rows in results.values() for _, ok in rows),
+        "errors": sum(failures.values()),
         "p50_ms": round(percentile(latencies, 50), 1),
         "p95_ms": round(percentile(latencies, 95), 1),
-        "by_kind": {kind: {"requests": len(rows), "errors": sum(not ok for _, ok in rows),
+        "error_causes": dict(failures.most_common()),  # HTTP status or client error (e.g. ReadTimeout) -> count
+        "by_kind": {kind: {"requests": len(rows), "errors": sum(failure is not None for _, failure in rows),
                            "p95_ms": round(percentile([ms for ms, _ in rows], 95), 1)}
                     for kind, rows in sorted(results.items())},
     }
