@@ -41,3 +41,9 @@ async def authenticate(conn: asyncpg.Connection, *, username: str, password: str
     if not ok or not row["active"]:
         raise Unauthorized("wrong username or password")
     return Principal(row["id"], row["username"], row["role"], row["department_code"])
+
+
+async def editor_id(conn: asyncpg.Connection, username: str, *, roles: tuple[str, ...]) -> int | None:
+    """The id of an active account with one of `roles`, for work done from the command line in its name."""
+    row = await conn.fetchrow(Q.user_by_username, username)
+    return row["id"] if row and row["active"] and row["role"] in roles else None

@@ -55,19 +55,25 @@ def export(
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="file to read")],
+    user: Annotated[str, typer.Option("--user", help="the supervisor or admin account the edits are recorded under")],
     kind: KindOption = "matters",
     fmt: FormatOption = None,
 ) -> None:
     """Check every row of FILE, then upsert the changed ones in one transaction, or nothing when any row is
-    wrong (exit code 1, {"errors": [{row, code, field, reason}]}). Prints the counts as JSON."""
+    wrong (exit code 1, {"errors": [{row, code, field, reason}]}). Prints the counts as JSON. Each new
+    version's history names USER, as an import over the API names the caller."""
+    from hotline.auth.service import editor_id
     from hotline.kb.transfer import InvalidRows, import_file
 
     kind, fmt = _kind(kind), _format_of(file, fmt)
     data = file.read_bytes()
 
     async def work(conn):
+        user_id = await editor_id(conn, user, roles=("supervisor", "admin"))
+        if user_id is None:
+            raise typer.BadParameter(f"no active supervisor or admin account {user!r}", param_hint="--user")
         async with conn.transaction():
-            return await import_file(conn, kind=kind, fmt=fmt, data=data, user_id=None)
+            return await import_file(conn, kind=kind, fmt=fmt, data=data, user_id=user_id)
 
     try:
         result = asyncio.run(_with_connection(work))

@@ -1,10 +1,12 @@
 """Knowledge import and export as a centre uses them: export, edit in Excel, import; a bad row stops the
 whole file; unchanged rows make no new versions; edits are searchable at once. FAQ articles are editable."""
+import asyncio
 import csv
 import io
 import json
 import uuid
 
+import asyncpg
 import pytest
 
 from tests.conftest import TEST_PASSWORD, make_settings, start_client
@@ -165,6 +167,16 @@ async def test_a_supervisor_edits_an_faq_article_and_search_follows(own_api, tok
     assert (await own_api.get("/api/v1/knowledge/articles/no-such-article")).status_code == 404
 
 
+async def _history_editors(url, article_code):
+    conn = await asyncpg.connect(url)
+    try:
+        return [r["username"] for r in await conn.fetch(
+            "SELECT u.username FROM knowledge_history h JOIN articles a ON a.id = h.doc_id AND h.doc_kind = 'article' "
+            "LEFT JOIN users u ON u.id = h.changed_by WHERE a.code = $1 ORDER BY h.id", article_code)]
+    finally:
+        await conn.close()
+
+
 def test_the_cli_exports_and_imports_the_same_files(fresh_db_url, tmp_path):
     from typer.testing import CliRunner
 
@@ -178,11 +190,16 @@ def test_the_cli_exports_and_imports_the_same_files(fresh_db_url, tmp_path):
     header, *rows = sheet(file.read_bytes())
     rows[0][header.index("答案")] = ""
     file.write_bytes(workbook([header, *rows]))
-    refused = runner.invoke(app, ["import", "--kind", "articles", "--file", str(file)], env=env)
+    as_supervisor = ["import", "--kind", "articles", "--file", str(file), "--user", "supervisor"]
+    refused = runner.invoke(app, as_supervisor, env=env)
     assert refused.exit_code == 1
     assert json.loads(refused.output.splitlines()[-1])["errors"][0]["field"] == "answer"
     rows[0][header.index("答案")] = "新的答案"
     file.write_bytes(workbook([header, *rows]))
-    imported = runner.invoke(app, ["import", "--kind", "articles", "--file", str(file)], env=env)
+    as_agent = runner.invoke(app, [*as_supervisor[:-1], "agent"], env=env)  # agents do not edit the knowledge
+    assert as_agent.exit_code == 2 and "--user" in as_agent.output
+    imported = runner.invoke(app, as_supervisor, env=env)
     assert imported.exit_code == 0, imported.output
     assert json.loads(imported.output.splitlines()[-1])["updated"] == [rows[0][0]]
+    history = asyncio.run(_history_editors(fresh_db_url, rows[0][0]))
+    assert history[-1] == "supervisor"  # the new version names who imported it
