@@ -86,7 +86,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="12345 政务服务便民热线", version="0.1.0", lifespan=lifespan)
     _install_error_handlers(app)
     app.add_middleware(CsrfMiddleware, secret_key=settings.secret_key)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)  # outermost
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,  # outermost
+                       larger_for={knowledge.IMPORT_PATH: knowledge.IMPORT_MAX_BYTES})
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
                    metrics, public, audit, hot_issues, routing_rules):
         app.include_router(module.router)

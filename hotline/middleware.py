@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,17 +18,21 @@ class _TooLarge(Exception):
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int):
+    """`max_body_bytes` for every request but the paths in `larger_for` (path -> limit), e.g. a file import."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, larger_for: Mapping[str, int] | None = None):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.larger_for = dict(larger_for or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger_for.get(scope["path"], self.max_body_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            await _send_too_large(send, self.max_body_bytes)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _send_too_large(send, limit)
             return
         received = 0
         response_started = False
@@ -37,7 +42,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     raise _TooLarge
             return message
 
@@ -52,7 +57,7 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not response_started:
-                await _send_too_large(send, self.max_body_bytes)
+                await _send_too_large(send, limit)
 
 
 async def _send_too_large(send: Send, limit: int) -> None:

@@ -87,6 +87,13 @@ def row_error(row: int, code: Any, problem: str) -> dict[str, Any]:
             "reason": reason.strip() or problem}
 
 
+def column_header(kind: str, field: str) -> str | None:
+    """The spreadsheet column a problem's field sits in ("materials[2].name" is in 申请材料), so an error names
+    the column the person editing the file sees; None for problems of the whole file or row."""
+    headers = {column.key: column.header for column in COLUMNS[kind]}
+    return headers.get(field) or headers.get(re.split(r"[.\[]", field, maxsplit=1)[0])
+
+
 def stored_document(kind: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A database row in seed-file shape plus its `version`: what export writes and import compares with."""
     keys = _KEYS[kind] if kind == "matters" else (*ARTICLE_KEYS, "version")

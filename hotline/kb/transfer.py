@@ -8,7 +8,8 @@ import asyncpg
 from hotline.errors import InvalidFields
 from hotline.kb.service import save_article, save_matter
 from hotline.sql import load_queries
-from knowledge.transfer import Row, family_problems, read_rows, row_error, same_content, stored_document
+from knowledge.transfer import (Row, column_header, family_problems, read_rows, row_error, same_content,
+                                stored_document)
 
 Q = load_queries(__file__)
 _EXPORT = {"matters": "matters_for_export", "articles": "articles_for_export"}
@@ -39,7 +40,8 @@ async def import_file(conn: asyncpg.Connection, *, kind: str, fmt: str, data: by
     if kind == "matters":
         errors.extend(family_problems(rows, [dict(r) for r in await conn.fetch(Q.matter_families)]))
     if errors:
-        raise InvalidRows(sorted(errors, key=lambda e: e["row"]))
+        raise InvalidRows(sorted(({**e, "column": column_header(kind, e["field"])} for e in errors),
+                                 key=lambda e: e["row"]))
     created, updated, unchanged = [], [], []
     for row in rows:
         current = stored.get(row.document["code"])

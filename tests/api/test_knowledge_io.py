@@ -45,7 +45,8 @@ def workbook(rows: list[list[str]], encoding="utf-8-sig") -> bytes:
 
 
 async def test_an_unchanged_round_trip_makes_no_new_versions(api, tokens):
-    for kind, fmt in (("matters", "csv"), ("articles", "json")):
+    # every format of both: the whole catalogue as JSON is larger than the body limit of other requests
+    for kind, fmt in (("matters", "csv"), ("matters", "json"), ("articles", "json"), ("articles", "csv")):
         exported = await export(api, kind, fmt, tokens["supervisor"])
         result = await import_file(api, kind, fmt, exported, tokens["supervisor"])
         assert result.status_code == 200, result.text
@@ -53,6 +54,13 @@ async def test_an_unchanged_round_trip_makes_no_new_versions(api, tokens):
         assert body["created"] == [] and body["updated"] == [] and body["unchanged"] == body["rows"] > 40
         assert await export(api, kind, fmt, tokens["supervisor"]) == exported
 
+
+
+async def test_an_import_larger_than_its_own_limit_is_refused_before_it_is_read(api, tokens):
+    from hotline.api.knowledge import IMPORT_MAX_BYTES
+
+    response = await import_file(api, "matters", "json", b"[" + b" " * IMPORT_MAX_BYTES + b"]", tokens["supervisor"])
+    assert response.status_code == 413 and response.json()["error"]["code"] == "payload_too_large"
 
 async def test_the_csv_opens_in_excel_with_chinese_headers(api, tokens):
     content = await export(api, "matters", "csv", tokens["admin"])
@@ -109,8 +117,9 @@ async def test_spreadsheet_mistakes_are_reported_per_cell(api, tokens):
     second[header.index("法定时限(工作日)")] = "十五"
     response = await import_file(api, "matters", "csv", workbook([header, first, second]), tokens["supervisor"])
     assert response.status_code == 422
-    found = {(r["row"], r["field"]) for r in response.json()["error"]["rows"]}
-    assert found == {(1, "max_one_visit"), (2, "materials"), (2, "time_limit.legal_days")}
+    found = {(r["row"], r["field"], r["column"]) for r in response.json()["error"]["rows"]}
+    assert found == {(1, "max_one_visit", "最多跑一次"), (2, "materials", "申请材料"),
+                     (2, "time_limit.legal_days", "法定时限(工作日)")}  # the column as the spreadsheet heads it
 
     renamed = [("办理地址" if h == "办理地点" else h) for h in header]
     response = await import_file(api, "matters", "csv", workbook([renamed, first]), tokens["supervisor"])

@@ -70,15 +70,17 @@ const Hotline = (() => {
     return ERROR_TEXT[error.code] || error.message || "请求失败（" + status + "）";
   }
 
+  // A File (an import) is sent as the raw body; any other body as JSON.
   async function api(method, path, body) {
     const headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const raw = body instanceof Blob;
+    if (body !== undefined) headers["Content-Type"] = raw ? body.type || "application/octet-stream" : "application/json";
     if (method !== "GET") {
       const csrf = cookie("hotline_csrf");
       if (csrf) headers["X-CSRF-Token"] = csrf;
     }
     const response = await fetch(path, {
-      method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers, credentials: "same-origin", body: body === undefined || raw ? body : JSON.stringify(body),
     });
     const data = (response.headers.get("content-type") || "").includes("json") ? await response.json() : null;
     if (!response.ok) {
