@@ -34,3 +34,23 @@ def nearest_neighbour_similarity(vectors: np.ndarray, rows: Sequence[int]) -> li
     scores = vectors[list(rows)] @ vectors.T
     scores[np.arange(len(rows)), list(rows)] = -1.0
     return [round(float(s), 3) for s in scores.max(axis=1)]
+
+
+def reference_recovery(issues: Sequence[HotIssue], reference: Sequence[int]) -> dict:
+    """Where one known problem (`reference`: the rows that report it) ended up among `issues`, hottest first.
+
+    The issue holding most of its rows: `share` of the problem's rows it holds (> 0.5: one issue holds most),
+    `purity` (share of that issue that is the problem) and `rank` by heat (1 = hottest; ties share the better
+    rank, so the order of equal issues does not flatter). No issue holds two of its rows: share 0, rank None.
+    """
+    wanted = set(reference)
+    held = [len(wanted & set(issue.members)) for issue in issues]
+    best = int(np.argmax(held)) if held and max(held) >= 2 else None
+    if best is None:
+        return {"messages": len(wanted), "share": 0.0, "purity": None, "contacts": None, "rank": None}
+    issue = issues[best]
+    return {
+        "messages": len(wanted), "share": round(held[best] / len(wanted), 3),
+        "purity": round(held[best] / issue.contacts, 3), "contacts": issue.contacts,
+        "rank": 1 + sum(other.heat > issue.heat for other in issues),
+    }
