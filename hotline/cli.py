@@ -197,6 +197,7 @@ def _routing_train(library_train):
         skip_cv: bool = typer.Option(False, "--skip-cv", help="don't cross-validate for the manifest"),
         from_db: bool = typer.Option(False, "--from-db", help="learn from the platform's tickets: the department "
                                      "that kept each one; returns count against the returning one"),
+        embedder: str = typer.Option("e5", "--embedder", help="sentence vectors added to the words: e5 | use | none"),
     ) -> None:
         """Train the department model from a file, or from the platform's dispatch history (--from-db)."""
         if from_db and data:
@@ -205,22 +206,27 @@ def _routing_train(library_train):
             if not (data and text_field and label_field):
                 raise typer.BadParameter("--data, --text-field and --label-field are needed without --from-db")
             library_train(data=data, text_field=text_field, label_field=label_field, out=out,
-                          context_field=context_field, folds=folds, skip_cv=skip_cv)
+                          context_field=context_field, folds=folds, skip_cv=skip_cv, embedder=embedder)
             return
+        from hotline.city.service import active_departments
         from hotline.training_data import dispatch_history, suggestion_accuracy
         from routing.cli import fit_and_save
         from routing.datasets import history_examples
 
         async def read(conn):
-            return await dispatch_history(conn), await suggestion_accuracy(conn)
+            return await dispatch_history(conn), await suggestion_accuracy(conn), await active_departments(conn)
 
-        rows, live_router = asyncio.run(_with_connection(_database(_settings()), read))
+        rows, live_router, departments = asyncio.run(_with_connection(_database(_settings()), read))
         texts, labels, weights = history_examples(rows)
+        # Each municipal department by its name, so one with no history yet can still be suggested (district and
+        # street units are reached through the rules' 属地 placing), and each department of the history.
+        names = {d["code"]: d["name"] for d in departments if d["level"] == "city" or d["code"] in set(labels)}
         if len(set(labels)) < 2:
             typer.echo(f"the dispatch history has {len(labels)} kept tickets in {len(set(labels))} departments; "
                        "at least two departments are needed", err=True)
             raise typer.Exit(1)
-        result = fit_and_save(out, texts, labels, weights=weights, folds=folds, skip_cv=skip_cv, manifest={
+        result = fit_and_save(out, texts, labels, weights=weights, folds=folds, skip_cv=skip_cv, embedder=embedder,
+                              department_names=names, manifest={
             "source": "dispatch history", "returned_rows": sum(w != 1.0 for w in weights),
             "live_router": live_router})
         typer.echo(json.dumps({**result, "live_router": live_router}, ensure_ascii=False))

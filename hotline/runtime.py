@@ -73,7 +73,17 @@ async def _load_routing_model(settings: Settings):
         return None
     from routing.artifacts import load_model
 
-    model, manifest = await anyio.to_thread.run_sync(load_model, model_dir)
+    def load_and_warm():
+        model, manifest = load_model(model_dir)
+        model.rank("预热")  # its sentence embedder loads now, not on the first caller's ticket
+        return model, manifest
+
+    try:
+        model, manifest = await anyio.to_thread.run_sync(load_and_warm)
+    except ValueError as error:  # built by another version: the rules still route; the model must be retrained
+        log.error("dispatch-history model not used: %s (run `hotline routing train --from-db --out %s`)",
+                  error, model_dir)
+        return None
     log.info("dispatch-history model %s loaded (%d departments)", manifest["model_version"], len(model.classes_))
     return model
 

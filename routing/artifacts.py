@@ -12,7 +12,7 @@ import numpy
 import opencc
 import sklearn
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: DepartmentModel gained `embedder`; a format-1 pickle lacks it and must be retrained
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
 
@@ -41,7 +41,7 @@ def load_model(model_dir: Path):
         raise FileNotFoundError(f"{model_dir}: no {MANIFEST_FILE}; not a routing model folder")
     manifest = json.loads(path.read_text(encoding="utf-8"))
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"{model_dir}: format {manifest.get('format_version')!r}, expected {FORMAT_VERSION}")
+        raise ValueError(f"{model_dir}: format {manifest.get('format_version')!r}, expected {FORMAT_VERSION}; retrain it")
     running = library_versions()
     for library in ("sklearn", "numpy"):  # their pickles are not portable across versions
         built = manifest["libraries"].get(library)

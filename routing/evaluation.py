@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from sklearn.base import clone
@@ -29,10 +29,14 @@ def evaluate(model, texts: Sequence[str], labels: Sequence[str]) -> dict:
 
 def cross_validate(estimator, texts: Sequence[str], labels: Sequence[str],
                    contexts: Sequence[Sequence[str]] | None = None, folds: int = 5, random_state: int = 0,
-                   sample_weight: Sequence[float] | None = None) -> dict:
-    """Stratified k-fold: each row is predicted by a model that never saw it (nor its context)."""
+                   sample_weight: Sequence[float] | None = None,
+                   department_names: Mapping[str, str] | None = None) -> dict:
+    """Stratified k-fold: each row is predicted by a model that never saw it (nor its context).
+
+    `department_names` (the directory of departments, known before any ticket) is given to every fold.
+    """
     labels = np.asarray(labels)
-    all_classes = np.unique(labels)
+    all_classes = np.unique(np.concatenate([labels, np.asarray(list(department_names or {}), dtype=labels.dtype)]))
     pooled_labels, pooled_margins = [], []
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
     with warnings.catch_warnings():
@@ -42,8 +46,9 @@ def cross_validate(estimator, texts: Sequence[str], labels: Sequence[str],
     for train, test in splits:
         model = clone(estimator).fit([texts[i] for i in train], labels[train],
                                      context=None if contexts is None else [contexts[i] for i in train],
-                                     sample_weight=None if sample_weight is None else [sample_weight[i] for i in train])
-        # a department absent from a training fold can never be predicted there: it scores as a miss
+                                     sample_weight=None if sample_weight is None else [sample_weight[i] for i in train],
+                                     **({} if department_names is None else {"department_names": department_names}))
+        # a department absent from a training fold (and unnamed) can never be predicted there: it scores as a miss
         margins = np.full((len(test), len(all_classes)), -np.inf)
         margins[:, np.searchsorted(all_classes, model.classes_)] = model.decision_function([texts[i] for i in test])
         pooled_labels.extend(labels[test])
