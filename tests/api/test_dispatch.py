@@ -191,3 +191,21 @@ async def test_the_history_model_learns_who_kept_tickets_not_who_returned_them(f
     finally:
         await client.aclose()
         await lifespan.__aexit__(None, None, None)
+
+
+async def test_a_model_of_an_older_format_is_skipped_and_the_rules_still_route(fresh_db_url, tmp_path, caplog):
+    from hotline.runtime import routing_model_path
+    from tests.conftest import make_settings, start_client
+
+    settings = make_settings(fresh_db_url, tmp_path, embedder="hashing").model_copy(update={"load_models": True})
+    old = routing_model_path(settings)
+    old.mkdir(parents=True)
+    (old / "manifest.json").write_text(json.dumps({"format_version": 1, "task": "department"}), encoding="utf-8")
+    app, lifespan, client = await start_client(settings)  # the hotline opens: a stale model is no reason to stay shut
+    try:
+        assert (await client.get("/healthz")).status_code == 200
+        assert app.state.runtime.router.model is None
+        assert "retrain" in caplog.text and "routing train --from-db" in caplog.text
+    finally:
+        await client.aclose()
+        await lifespan.__aexit__(None, None, None)
