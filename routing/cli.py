@@ -51,6 +51,8 @@ def fit_and_save(out: Path, texts: list[str], labels: list[str], *, contexts=Non
     metrics = None if skip_cv or folds < 2 else cross_validate(estimator, texts, labels, contexts, folds=folds,
                                                                  sample_weight=weights,
                                                                  department_names=department_names)
+    if metrics is not None:  # p calibrated on the folds' unseen rows; without them, the default scale
+        estimator.set_params(temperature=metrics["temperature"])
     model = estimator.fit(texts, labels, context=contexts, sample_weight=weights, department_names=department_names)
     save_model(out, model, {
         "task": "department", "n": len(texts), "data_sha256": sha256_of(texts, labels),

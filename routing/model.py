@@ -63,7 +63,9 @@ class DepartmentModel(ClassifierMixin, BaseEstimator):
     `fit` may take `context`: for each row, texts seen only in training (e.g. the FAQ answer or the
     department's reply). They add the vocabulary of the matter to its department; prediction uses the
     question alone. `sample_weight` weighs rows (and their context) in the SVM's loss. `predict_proba` is a
-    softmax of the SVM margins at `temperature` (a ranking score, not a calibrated probability).
+    softmax of the SVM margins at `temperature`; `hotline routing train` sets the temperature that calibrates
+    it on cross-validation's unseen rows (routing.evaluation.fit_temperature), so p=0.3 means right about 3
+    times in 10 and the router's "jurisdiction unclear" cut means what it says.
 
     `department_names` ({department: name}) adds each name as one training document of its department: a
     name says what the unit handles, and a department with no history yet can still be suggested.

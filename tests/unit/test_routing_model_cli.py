@@ -2,6 +2,7 @@
 import csv
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -72,6 +73,8 @@ def test_train_then_evaluate_prints_the_metrics_contract(jsonl_file, tmp_path):
     assert manifest["labels"] == ["gjj", "jyj", "zhzfj"]
     assert len(manifest["data_sha256"]) == 64 and manifest["libraries"]["sklearn"]
     assert set(manifest["metrics"]) >= {"accuracy", "top3_accuracy", "macro_f1"}
+    # the saved model's p is on the scale cross-validation found honest
+    assert manifest["params"]["temperature"] == manifest["metrics"]["temperature"]
 
     evaluated = runner.invoke(app, ["evaluate", "--model", str(out), "--data", str(jsonl_file),
                                     "--text-field", "question", "--label-field", "unit"])
@@ -115,3 +118,20 @@ def test_history_is_labelled_by_the_department_that_kept_the_ticket():
 def test_sample_weight_needs_one_weight_per_text():
     with pytest.raises(ValueError, match="sample_weight"):
         DepartmentModel().fit([q for q, _, _ in ROWS], [u for _, _, u in ROWS], sample_weight=[1.0])
+
+
+def test_the_fitted_temperature_makes_p_as_sure_as_the_model_is_right():
+    from routing.evaluation import fit_temperature
+
+    rng = np.random.default_rng(0)
+    classes = np.array(["gjj", "jyj", "zhzfj", "zjj"])
+    logits = rng.normal(scale=2.0, size=(4000, 4))  # the true odds of each department for each row
+    p_true = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    labels = classes[[rng.choice(4, p=p) for p in p_true]]
+    margins = logits / 8.0  # a model ranking right but 8 times too timid in scale
+    temperature = fit_temperature(labels, classes, margins)
+    assert temperature == pytest.approx(1 / 8.0, rel=0.15)
+    scaled = np.exp(margins / temperature)
+    top_p = (scaled / scaled.sum(axis=1, keepdims=True)).max(axis=1)
+    right = classes[margins.argmax(axis=1)] == labels
+    assert abs(top_p.mean() - right.mean()) < 0.03  # as sure on average as it is right
