@@ -80,7 +80,8 @@ async def test_the_supervisor_exports_edits_and_imports_the_faq_articles(open_se
     bad_rows = rejected.locator("#kb-import-errors tbody tr")
     assert await bad_rows.count() == 1
     cells = await bad_rows.first.locator("td").all_text_contents()
-    assert cells[0] == str(row_number) and cells[1] == ARTICLE and cells[2].startswith("答案") and cells[3]
+    assert cells[0] == str(row_number) and cells[1] == ARTICLE and cells[2].startswith("答案")
+    assert cells[3].startswith("不能为空")  # the reason in the page's language
     await supervisor.screenshot("supervisor-knowledge-import-rejected")
     assert await _stored_answer(live_server) == EDITED_ANSWER  # the first edit, not the emptied one
     # Chromium logs every 4xx response; this 422 is the import's documented answer, shown on the page above.
