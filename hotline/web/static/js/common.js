@@ -36,6 +36,31 @@ const Hotline = (() => {
     payload_too_large: "内容过长。",
     internal_error: "系统错误，请稍后重试。",
   };
+  // The API's reasons are English (its validators are shared with files and the command line); the common ones
+  // are said in Chinese here, with the value that was refused. Any other reason is shown as the API gives it.
+  const REASONS = [
+    [/^must be non-empty text(?: or null)?, got (.*)$/, (v) => "不能为空（现为 " + v + "）"],
+    [/^must be a list of non-empty text/, () => "每行一项，不能为空"],
+    [/^needs at least (\d+) item/, (n) => "至少填写 " + n + " 项"],
+    [/^unknown department code (.*)$/, (v) => "没有这个部门编码：" + v],
+    [/^(?:.* )?must be (?:是 or 否|true or false), got (.*)$/, (v) => "只能填“是”或“否”（现为 " + v + "）"],
+    [/^(?:.* )?must be a whole number.*, got (.*)$/, (v) => "应为整数（现为 " + v + "）"],
+    [/^must be a date written as YYYY-MM-DD, got (.*)$/, (v) => "日期应写作 YYYY-MM-DD（现为 " + v + "）"],
+    [/^appears again \(first at row (\d+)\)$/, (n) => "编码重复（第 " + n + " 行已有）"],
+    [/^unknown column$/, () => "无法识别的列名"],
+    [/^missing column (.*)$/, (h) => "缺少列：" + h],
+    [/^this row was exported at version (\d+) but the stored version is (\d+)/,
+      (a, b) => "这一行导出时为第 " + a + " 版，现已是第 " + b + " 版（期间有人修改）；请重新导出后再改"],
+  ];
+
+  function reasonText(reason) {
+    for (const [pattern, say] of REASONS) {
+      const match = pattern.exec(reason);
+      if (match) return say(...match.slice(1));
+    }
+    return reason;
+  }
+
   const WARNING_MS = 4 * 3600 * 1000;  // a deadline this close is shown amber
   const timeFormat = new Intl.DateTimeFormat("zh-CN", {
     timeZone: "Asia/Shanghai", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
@@ -62,7 +87,7 @@ const Hotline = (() => {
   function describeError(status, body) {
     const error = (body && body.error) || {};
     if (error.code === "validation_error" && Array.isArray(error.fields)) {
-      return "填写有误：" + error.fields.map((f) => (FIELD_LABELS[f.field] || f.field) + "（" + f.reason + "）").join("；");
+      return "填写有误：" + error.fields.map((f) => (FIELD_LABELS[f.field] || f.field) + "（" + reasonText(f.reason) + "）").join("；");
     }
     if (error.code === "illegal_transition") {
       return "工单当前为“" + label("status", error.current_status) + "”，不能" + label("action", error.action) + "。";
@@ -167,6 +192,14 @@ const Hotline = (() => {
     }
   }
 
+  // A tab of a tab list becomes the chosen one (class and aria-selected), its siblings not.
+  function selectTab(tab) {
+    for (const other of tab.closest("[role=tablist]").querySelectorAll(".tab")) {
+      other.classList.toggle("active", other === tab);
+      other.setAttribute("aria-selected", String(other === tab));
+    }
+  }
+
   function newExternalId() {
     return crypto.randomUUID();
   }
@@ -193,5 +226,5 @@ const Hotline = (() => {
     if (deptTag) departments().then((d) => { deptTag.textContent = d.name(deptTag.dataset.code); }).catch(() => {});
   });
 
-  return { LABELS, api, el, label, formatTime, deadlineState, remaining, toast, departments, formJson, busy, newExternalId, ApiError };
+  return { LABELS, api, el, label, formatTime, deadlineState, remaining, toast, departments, formJson, busy, newExternalId, ApiError, reasonText, selectTab };
 })();

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { api, el, label, formatTime, deadlineState, remaining, toast, departments, formJson, busy } = Hotline;
+  const { api, el, label, formatTime, deadlineState, remaining, toast, departments, formJson, busy, selectTab } = Hotline;
   const FILTERS = {
     open: ["dispatched", "accepted", "reopened"],
     dispatched: ["dispatched", "reopened"],
@@ -134,10 +134,7 @@
       const tab = event.target.closest("[data-filter]");
       if (!tab) return;
       filter = tab.dataset.filter;
-      for (const other of document.querySelectorAll("#inbox-tabs .tab")) {
-        other.classList.toggle("active", other === tab);
-        other.setAttribute("aria-selected", String(other === tab));
-      }
+      selectTab(tab);
       renderList();
     });
     const body = document.querySelector("#inbox-table tbody");

@@ -2,33 +2,8 @@
 "use strict";
 
 (() => {
-  const { api, el, busy } = Hotline;
+  const { api, el, busy, reasonText } = Hotline;
   const FORMATS = new Set(["csv", "json"]);
-  // The import's reasons come from the knowledge validators in English; the common ones are said in Chinese
-  // here, with the value that was refused. Any other reason is shown as the API gives it.
-  const REASONS = [
-    [/^must be non-empty text(?: or null)?, got (.*)$/, (v) => "不能为空（现为 " + v + "）"],
-    [/^must be a list of non-empty text/, () => "每行一项，不能为空"],
-    [/^needs at least (\d+) item/, (n) => "至少填写 " + n + " 项"],
-    [/^unknown department code (.*)$/, (v) => "没有这个部门编码：" + v],
-    [/^(?:.* )?must be (?:是 or 否|true or false), got (.*)$/, (v) => "只能填“是”或“否”（现为 " + v + "）"],
-    [/^(?:.* )?must be a whole number.*, got (.*)$/, (v) => "应为整数（现为 " + v + "）"],
-    [/^must be a date written as YYYY-MM-DD, got (.*)$/, (v) => "日期应写作 YYYY-MM-DD（现为 " + v + "）"],
-    [/^appears again \(first at row (\d+)\)$/, (n) => "编码重复（第 " + n + " 行已有）"],
-    [/^unknown column$/, () => "无法识别的列名"],
-    [/^missing column (.*)$/, (h) => "缺少列：" + h],
-    [/^this row was exported at version (\d+) but the stored version is (\d+)/,
-      (a, b) => "这一行导出时为第 " + a + " 版，现已是第 " + b + " 版（期间有人修改）；请重新导出后再改"],
-  ];
-
-  function reasonText(reason) {
-    for (const [pattern, say] of REASONS) {
-      const match = pattern.exec(reason);
-      if (match) return say(...match.slice(1));
-    }
-    return reason;
-  }
-
   function exportHref(form) {
     const params = new URLSearchParams({ kind: form.elements.kind.value, format: form.elements.format.value });
     return "/api/v1/knowledge/export?" + params;

@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { api, el, formatTime, toast, departments, formJson, busy } = Hotline;
+  const { api, el, formatTime, toast, departments, formJson, busy, selectTab } = Hotline;
   const SATISFACTION = { satisfied: "满意", basically_satisfied: "基本满意", unsatisfied: "不满意" };
   const NOT_CALLABLE = { anonymous: "匿名", no_number: "无联系电话", refused: "拒绝回访", unreachable_after_retries: "多次未接通" };
   const REVIEW = { reopened: "已重办", appeal_upheld: "申诉成立" };
@@ -59,10 +59,7 @@
     const tab = event.target.closest("[data-status]");
     if (!tab) return;
     callbackStatus = tab.dataset.status;
-    for (const other of document.querySelectorAll("#callback-tabs .tab")) {
-      other.classList.toggle("active", other === tab);
-      other.setAttribute("aria-selected", String(other === tab));
-    }
+    selectTab(tab);
     loadCallbacks().catch((error) => toast(error.message, "error"));
   }
 
