@@ -220,7 +220,8 @@ def _routing_train(library_train):
         texts, labels, weights = history_examples(rows)
         # Each municipal department by its name, so one with no history yet can still be suggested (district and
         # street units are reached through the rules' 属地 placing), and each department of the history.
-        names = {d["code"]: d["name"] for d in departments if d["level"] == "city" or d["code"] in set(labels)}
+        in_history = set(labels)
+        names = {d["code"]: d["name"] for d in departments if d["level"] == "city" or d["code"] in in_history}
         if len(set(labels)) < 2:
             typer.echo(f"the dispatch history has {len(labels)} kept tickets in {len(set(labels))} departments; "
                        "at least two departments are needed", err=True)
