@@ -59,3 +59,18 @@ async def test_the_lookup_shows_progress_only_with_the_right_digits(open_session
     assert await page.locator("#lookup-result .timeline-item").count() == 4
     await citizen.screenshot("public-lookup")
     assert citizen.errors == []
+
+
+async def test_a_mistyped_phone_number_is_explained_in_chinese_and_nothing_is_filed(open_session):
+    citizen = await open_session()
+    await citizen.goto("/")
+    page = citizen.page
+    await page.fill("#file-form [name=content]", "小区门口路灯坏了一个星期，晚上很黑")
+    await page.fill("#file-form [name=phone]", "1398888777")  # ten digits
+    await page.click("#file-form button[type=submit]")
+    toast = page.locator("#toast.toast-error")
+    await toast.wait_for()
+    assert await toast.text_content() == "填写有误：电话（手机号应为 11 位）"
+    assert await page.locator("#file-result").is_hidden()
+    # Chromium logs every 4xx response; this 422 is the intake's answer, explained on the page above.
+    assert citizen.errors == ["Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"]

@@ -26,6 +26,8 @@ const Hotline = (() => {
     content: "内容", title: "标题", address: "地址", "citizen.phone": "电话", "citizen.name": "姓名",
     "citizen.id_number": "身份证号", type: "类型", category: "业务分类", urgency: "紧急程度",
     department: "主办单位", reason: "理由", working_days: "延期工作日", note: "说明",
+    channel: "渠道", received_at: "受理时间", co_departments: "协办单位", satisfaction: "满意度",
+    resolved: "是否解决", into: "合并到", question: "问题",
   };
   const ERROR_TEXT = {
     unauthorized: "登录已失效，请重新登录。",
@@ -51,9 +53,39 @@ const Hotline = (() => {
     [/^missing column (.*)$/, (h) => "缺少列：" + h],
     [/^this row was exported at version (\d+) but the stored version is (\d+)/,
       (a, b) => "这一行导出时为第 " + a + " 版，现已是第 " + b + " 版（期间有人修改）；请重新导出后再改"],
+    // the forms' own fields (pydantic's wording, and the intake's checks of phone and ID numbers)
+    [/^Field required$/, () => "必填"],
+    [/^must not be empty$|^String should have at least 1 character/, () => "不能为空"],
+    [/^String should have at least (\d+) characters?/, (n) => "至少 " + n + " 个字"],
+    [/^String should have at most (\d+) characters?/, (n) => "最多 " + n + " 个字"],
+    [/^Input should be greater than or equal to (\S+)$/, (n) => "不能小于 " + n],
+    [/^Input should be greater than (\S+)$/, (n) => "应大于 " + n],
+    [/^Input should be less than or equal to (\S+)$/, (n) => "不能大于 " + n],
+    [/^Input should be a valid integer/, () => "应为整数"],
+    [/^Input should be a valid datetime/, () => "时间格式不对"],
+    [/^Input should be (?:'[^']*'(?:, | or )?)+$/, () => "不在可选范围内"],
+    [/^must not contain NUL bytes$/, () => "含有不可见的控制字符"],
+    [/^must not be in the future$/, () => "不能晚于当前时间"],
+    [/^mobile number must have 11 digits$/, () => "手机号应为 11 位"],
+    [/^mobile number must start with 13-19$/, () => "手机号应以 13–19 开头"],
+    [/^landline numbers under area code (\d+) have 8 digits$/, (a) => "区号 " + a + " 的固定电话应为 8 位"],
+    [/^landline number needs its area code/, () => "固定电话请加区号，如 0577-88888888"],
+    [/^only mainland China numbers/, () => "只受理中国大陆号码（+86）"],
+    [/^phone number may contain only/, () => "电话号码只能包含数字、空格、横线、括号和开头的 +"],
+    [/^(?:phone number is empty|not a mainland mobile or landline number)$/, () => "不是有效的手机号或固定电话"],
+    [/^must be 18 characters$/, () => "身份证号应为 18 位"],
+    [/^must be 17 digits followed by a digit or X$/, () => "身份证号应为 17 位数字加 1 位数字或 X"],
+    [/^region code invalid$/, () => "身份证号的地区码不对"],
+    [/^birth date invalid$/, () => "身份证号中的出生日期不对"],
+    [/^check digit does not match$/, () => "身份证号校验位不对，请核对"],
+    [/^confirm the ticket's type before dispatch/, () => "派单前请先确认诉求类型（它决定办理时限）"],
+    [/^the lead department cannot also be a co-department$/, () => "主办单位不能同时是协办单位"],
+    [/^unknown category (.*)$/, (v) => "没有这个业务分类：" + v],
+    [/^required when reached is true$/, () => "接通时必填"],
   ];
 
   function reasonText(reason) {
+    reason = String(reason || "").replace(/^Value error, /, "");  // pydantic's prefix for a validator's reason
     for (const [pattern, say] of REASONS) {
       const match = pattern.exec(reason);
       if (match) return say(...match.slice(1));
