@@ -37,6 +37,9 @@ async def test_knowledge_history_and_suggestions_help_the_agent(open_session, li
     await routes.first.wait_for()
     suggested = await routes.first.get_attribute("data-department")
     assert await routes.first.locator(".reasons li").count() >= 1  # every suggestion says why
+    repeat = page.locator("#suggestions-panel .repeats li", has_text=earlier)
+    await repeat.locator(".tag", has_text="同一来电人").wait_for()  # the same caller's open ticket, flagged
+    assert "相似度" not in await repeat.text_content()  # no text similarity was measured for it: no "0%"
     await page.keyboard.press("Alt+1")
     assert await page.locator("#dispatch-form select[name=department]").input_value() == suggested
     await agent.screenshot("agent-suggestions")

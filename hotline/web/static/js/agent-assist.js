@@ -186,7 +186,8 @@ const AgentAssist = (() => {
         el("span", { class: "ticket-link" }, r.ticket_number),
         el("span", { class: "badge status-" + r.status }, label("status", r.status)),
         r.same_caller ? el("span", { class: "tag tag-warning" }, "同一来电人") : null,
-        el("span", { class: "muted" }, "相似度 " + percent(r.similarity)),
+        // a same-caller link found at intake has no measured text similarity (0): say nothing rather than "0%"
+        r.similarity > 0 ? el("span", { class: "muted" }, "相似度 " + percent(r.similarity)) : null,
         el("div", { class: "history-text" }, r.title || r.content_masked)))));
   }
 
