@@ -24,7 +24,8 @@ EmbedderOpt = Annotated[str, typer.Option(
     "--embedder", help="none | use | hashing[:dim] | e5 | st:/path/to/model (appended to the TF-IDF features)")]
 
 
-def _fields(text_field: str) -> list[str]:
+def text_fields(text_field: str) -> list[str]:
+    """`--text-field title,content` → the fields joined in order into one text."""
     fields = [f.strip() for f in text_field.split(",") if f.strip()]
     if not fields:
         raise typer.BadParameter("give at least one field name", param_hint="--text-field")
@@ -44,7 +45,7 @@ def train(data: DataOpt, text_field: TextFieldOpt, label_field: LabelFieldOpt,
           out: Annotated[Path, typer.Option("--out", help="artifact folder to write")],
           embedder: EmbedderOpt = "none") -> None:
     """Train the category head on FILE (type and urgency heads from the built-in examples)."""
-    texts, labels = read_labelled(data, _fields(text_field), label_field)
+    texts, labels = read_labelled(data, text_fields(text_field), label_field)
     model, manifest = fit_category(texts, labels, source=data.name, embedder=_embedder(embedder))
     write_ticket_classifier(out, model, manifest, embedder=_embedder(embedder))
     _print({"model": str(out), "n": len(texts), "labels": manifest["labels"], "holdout": manifest["metrics"]})
@@ -58,7 +59,7 @@ def evaluate_command(model: Annotated[Path, typer.Option("--model", exists=True,
     heads, _ = load_artifact(model)
     if head not in heads:
         raise typer.BadParameter(f"artifact has heads {sorted(heads)}", param_hint="--head")
-    texts, labels = read_labelled(data, _fields(text_field), label_field)
+    texts, labels = read_labelled(data, text_fields(text_field), label_field)
     _print(evaluate(heads[head], texts, labels))
 
 
@@ -67,7 +68,7 @@ def cross_validate_command(data: DataOpt, text_field: TextFieldOpt, label_field:
                            folds: Annotated[int, typer.Option("--folds", min=2)] = 5,
                            embedder: EmbedderOpt = "none") -> None:
     """Stratified k-fold of the category head on raw-simulated text (pre-segmented tokens joined back)."""
-    texts, labels = read_labelled(data, _fields(text_field), label_field)
+    texts, labels = read_labelled(data, text_fields(text_field), label_field)
     _print(cross_validate(category_estimator(_embedder(embedder)), texts, labels, folds=folds))
 
 

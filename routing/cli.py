@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from routing.artifacts import load_model, save_model
+from classifier.cli import text_fields
 from classifier.datasets import sha256_of
+from routing.artifacts import load_model, save_model
 from routing.datasets import read_rows
 from routing.evaluation import cross_validate, evaluate
 from routing.model import DepartmentModel
@@ -17,7 +18,8 @@ from routing.model import DepartmentModel
 app = typer.Typer(help="Text → responsible department model.", no_args_is_help=True)
 
 DataOpt = Annotated[Path, typer.Option("--data", exists=True, dir_okay=False, help="JSONL or CSV (UTF-8)")]
-TextFieldOpt = Annotated[str, typer.Option("--text-field", help="what the caller said (the only input at prediction)")]
+TextFieldOpt = Annotated[str, typer.Option(
+    "--text-field", help="what the caller said (the only input at prediction); several fields joined: title,content")]
 LabelFieldOpt = Annotated[str, typer.Option("--label-field", help="the department that handled it")]
 ContextOpt = Annotated[list[str], typer.Option(
     "--context-field", help="training-only text field, e.g. an FAQ answer or the department's reply (repeatable)")]
@@ -68,7 +70,7 @@ def train(data: DataOpt, text_field: TextFieldOpt, label_field: LabelFieldOpt,
           skip_cv: Annotated[bool, typer.Option("--skip-cv", help="don't cross-validate for the manifest")] = False,
           embedder: EmbedderOpt = "e5") -> None:
     """Fit on all rows of FILE and write model + manifest (with k-fold metrics unless --skip-cv)."""
-    texts, labels, contexts = read_rows(data, text_field, label_field, context_field)
+    texts, labels, contexts = read_rows(data, text_fields(text_field), label_field, context_field)
     _print(fit_and_save(out, texts, labels, contexts=contexts, folds=folds, skip_cv=skip_cv, embedder=embedder,
                         department_names=names_of(labels), manifest={
         "source": data.name, "text_field": text_field, "label_field": label_field, "context_fields": context_field}))
@@ -79,7 +81,7 @@ def evaluate_command(model: Annotated[Path, typer.Option("--model", exists=True,
                      data: DataOpt, text_field: TextFieldOpt, label_field: LabelFieldOpt) -> None:
     """Score a model folder on labelled rows (text only; departments it never saw count as misses)."""
     fitted, _ = load_model(model)
-    texts, labels, _ = read_rows(data, text_field, label_field)
+    texts, labels, _ = read_rows(data, text_fields(text_field), label_field)
     _print(evaluate(fitted, texts, labels))
 
 
@@ -89,7 +91,7 @@ def cross_validate_command(data: DataOpt, text_field: TextFieldOpt, label_field:
                            random_state: Annotated[int, typer.Option("--random-state")] = 0,
                            embedder: EmbedderOpt = "e5") -> None:
     """Stratified k-fold on FILE; context fields of the held-out fold are never used."""
-    texts, labels, contexts = read_rows(data, text_field, label_field, context_field)
+    texts, labels, contexts = read_rows(data, text_fields(text_field), label_field, context_field)
     _print(cross_validate(model_for(embedder).set_params(random_state=random_state), texts, labels,
                           contexts if context_field else None, folds=folds, random_state=random_state,
                           department_names=names_of(labels)))

@@ -135,3 +135,22 @@ def test_the_fitted_temperature_makes_p_as_sure_as_the_model_is_right():
     top_p = (scaled / scaled.sum(axis=1, keepdims=True)).max(axis=1)
     right = classes[margins.argmax(axis=1)] == labels
     assert abs(top_p.mean() - right.mean()) < 0.03  # as sure on average as it is right
+
+
+def test_several_text_fields_are_read_as_one_text(tmp_path):
+    # every question is the same vague one: only the second field says whose matter it is
+    path = tmp_path / "titled.jsonl"
+    path.write_text("\n".join(json.dumps({"title": "请问这个问题找谁", "content": a, "unit": u}, ensure_ascii=False)
+                              for _, a, u in ROWS), encoding="utf-8")
+    runner = CliRunner()
+    scores = {}
+    for fields in ("title", "title,content"):
+        out = tmp_path / fields.replace(",", "-")
+        trained = runner.invoke(app, ["train", "--data", str(path), "--text-field", fields, "--label-field", "unit",
+                                      "--out", str(out), "--skip-cv", "--embedder", "none"])
+        assert trained.exit_code == 0, trained.output
+        evaluated = runner.invoke(app, ["evaluate", "--model", str(out), "--data", str(path),
+                                        "--text-field", fields, "--label-field", "unit"])
+        assert evaluated.exit_code == 0, evaluated.output
+        scores[fields] = last_json(evaluated.output)["accuracy"]
+    assert scores["title"] <= 0.5 and scores["title,content"] >= 0.9
