@@ -11,11 +11,11 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from hotline.api import (
-    audit, auth, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics, open311, public,
+    audit, auth, calendar, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics, open311, public,
     routing_rules, sla, submissions, tickets,
 )
 from hotline.config import Settings
-from hotline.db import UNAVAILABLE_ERRORS, create_pool
+from hotline.db import UNAVAILABLE_ERRORS, create_pool, create_read_pool
 from hotline.errors import DomainError
 from hotline.middleware import BodyLimitMiddleware
 from hotline.runtime import load_runtime
@@ -74,13 +74,17 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         pool = await create_pool(settings, settings.database_url)
+        read_pool = await create_read_pool(settings, settings.read_database_url) if settings.read_database_url else pool
         runtime = await load_runtime(settings, pool)
         app.state.settings = settings
         app.state.pool = pool
+        app.state.read_pool = read_pool
         app.state.runtime = runtime
         try:
             yield
         finally:
+            if read_pool is not pool:
+                await read_pool.close()
             await pool.close()
 
     app = FastAPI(title="12345 政务服务便民热线", version="0.1.0", lifespan=lifespan)
@@ -89,7 +93,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,  # outermost
                        larger_for={knowledge.IMPORT_PATH: knowledge.IMPORT_MAX_BYTES})
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
-                   metrics, public, audit, hot_issues, routing_rules):
+                   metrics, public, audit, hot_issues, routing_rules, calendar):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

@@ -16,6 +16,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str | None = None  # None: start the embedded PostgreSQL under data_dir
+    # A streaming replica for the reads that tolerate a second of lag (reports, hot issues, audit queries).
+    # None: those reads use the primary's pool.
+    read_database_url: str | None = None
     data_dir: Path = REPO_ROOT / "var"
     shared_data_dir: Path = REPO_ROOT.parent / "shared" / "data"
     secret_key: str = DEVELOPMENT_SECRET
@@ -31,6 +34,7 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str | None = None
     pool_min_size: int = 2
     pool_max_size: int = 10
+    read_pool_max_size: int = 5
     db_command_timeout_s: float = 10.0
     classifier_dir: Path | None = None  # default: data_dir / "models" / "classifier"
     embedder: str = Field(default="e5", description="embedder spec: e5 | use | hashing[:dim] | st:/model/dir")

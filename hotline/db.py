@@ -1,4 +1,4 @@
-"""The asyncpg pool and the errors that mean the database is unreachable."""
+"""The asyncpg pools (the primary, a read replica) and the errors that mean the database is unreachable."""
 from __future__ import annotations
 
 import json
@@ -54,6 +54,26 @@ async def create_pool(settings: Settings, url: str) -> asyncpg.Pool:
         min_size=settings.pool_min_size,
         max_size=settings.pool_max_size,
         command_timeout=settings.db_command_timeout_s,
+        init=_init_connection,
+        reset=_keep_session,
+    )
+
+
+async def create_read_pool(settings: Settings, url: str) -> asyncpg.Pool:
+    """The pool of a streaming replica, for reads that tolerate a second of lag.
+
+    It opens no connection up front, so a replica that is down does not stop the API from starting: its reads
+    answer 503 until it is back, while everything on the primary goes on. A connection attempt gives up after
+    the command timeout rather than asyncpg's minute, so a replica host that went dark fails its reads fast.
+    Sessions are read-only, so a read endpoint that began to write would fail even with the primary's URL here.
+    """
+    return await asyncpg.create_pool(
+        url,
+        min_size=0,
+        max_size=settings.read_pool_max_size,
+        command_timeout=settings.db_command_timeout_s,
+        timeout=settings.db_command_timeout_s,
+        server_settings={"default_transaction_read_only": "on"},
         init=_init_connection,
         reset=_keep_session,
     )

@@ -9,6 +9,7 @@ from typing import Any
 import anyio
 import asyncpg
 
+from hotline.calendar_days.live import LiveCalendar
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS
 from hotline.intake.address import Gazetteer
@@ -26,9 +27,14 @@ class Runtime:
     pool: asyncpg.Pool
     gazetteer: Gazetteer
     knowledge: LiveKnowledgeIndex
-    sla: SlaClock
+    calendar: LiveCalendar
     router: LiveRouter
     classifier: Any = None  # classifier.pipeline.TicketClassifier, when a trained model is present
+
+    @property
+    def sla(self) -> SlaClock:
+        """The time limits over the calendar as last refreshed; read it once per computation."""
+        return self.calendar.clock
 
 
 async def load_runtime(settings: Settings, pool: asyncpg.Pool) -> Runtime:
@@ -43,8 +49,19 @@ async def load_runtime(settings: Settings, pool: asyncpg.Pool) -> Runtime:
     except UNAVAILABLE_ERRORS:
         log.warning("database unavailable at start-up; the knowledge index fills on the first search")
     return Runtime(settings=settings, pool=pool, gazetteer=Gazetteer.load(), knowledge=knowledge,
-                   sla=SlaClock.from_seed(), router=await _load_router(settings, pool),
+                   calendar=await _load_calendar(pool), router=await _load_router(settings, pool),
                    classifier=await _load_classifier(settings))
+
+
+async def _load_calendar(pool: asyncpg.Pool) -> LiveCalendar:
+    """The time limits over the statutory calendar and the centre's own days (holidays, 调休, typhoon days)."""
+    calendar = LiveCalendar(SlaClock.from_seed())
+    try:
+        async with pool.acquire() as conn:
+            await calendar.refresh(conn)
+    except UNAVAILABLE_ERRORS:
+        log.warning("database unavailable at start-up; the calendar days load before the first deadline")
+    return calendar
 
 
 def routing_model_path(settings: Settings) -> Path:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotline.api.deps import Conn, require_roles
+from hotline.api.deps import Conn, ReadConn, require_roles
 from hotline.audit import service as audit
 from hotline.auth.tokens import Principal
 from hotline.tickets import service
@@ -54,7 +54,7 @@ async def reveal(ticket_number: str, body: RevealIn, conn: Conn, actor: Supervis
 
 @router.get("/audit/pii-access", response_model=list[AccessOut])
 async def pii_access(
-    conn: Conn, _: Supervisor,
+    conn: ReadConn, _: Supervisor,
     ticket_number: Annotated[str | None, Query(max_length=32)] = None,
     kind: Literal[audit.KINDS] | None = None,  # type: ignore[valid-type]
     username: Annotated[str | None, Query(max_length=64)] = None,

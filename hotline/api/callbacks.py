@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path
 
-from hotline.api.deps import Conn, Staff, require_roles
+from hotline.api.deps import Conn, Sla, Staff, require_roles
 from hotline.auth.tokens import Principal
 from hotline.callbacks import service
 from hotline.callbacks.schemas import (
@@ -48,10 +48,10 @@ async def list_callbacks(conn: Conn, viewer: Staff, status: CallbackStatus | Non
 
 
 @router.post("/tickets/{ticket_number}/reopen", response_model=CallbackOut)
-async def reopen(ticket_number: str, body: ReviewIn, request: Request, conn: Conn, actor: Supervisor) -> CallbackOut:
+async def reopen(ticket_number: str, body: ReviewIn, conn: Conn, actor: Supervisor, sla: Sla) -> CallbackOut:
     async with conn.transaction():
         await service.reopen_ticket(conn, ticket_number=ticket_number, actor=actor, reason=body.reason,
-                                    sla=request.app.state.runtime.sla)
+                                    sla=sla)
     return await _callback(conn, ticket_number)
 
 

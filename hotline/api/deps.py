@@ -1,4 +1,4 @@
-"""FastAPI dependencies as `Annotated` aliases: the connection, the settings and who is calling."""
+"""FastAPI dependencies as `Annotated` aliases: the connections, the settings and who is calling."""
 from __future__ import annotations
 
 from typing import Annotated, AsyncIterator, Callable
@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from hotline.auth.tokens import Principal, read_token
 from hotline.config import Settings
 from hotline.errors import Forbidden, Unauthorized
+from routing.sla import SlaClock
 
 SESSION_COOKIE = "hotline_session"
 
@@ -16,6 +17,18 @@ SESSION_COOKIE = "hotline_session"
 async def _connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
     async with request.app.state.pool.acquire() as conn:
         yield conn
+
+
+async def _read_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    pool = request.app.state.read_pool
+    try:
+        conn = await pool.acquire()
+    except asyncpg.PostgresError as error:  # a replica refusing the login or lacking the database is down for us
+        raise ConnectionError(f"the read replica refused the connection: {type(error).__name__}") from error
+    try:
+        yield conn
+    finally:
+        await pool.release(conn)
 
 
 def _settings(request: Request) -> Settings:
@@ -45,7 +58,21 @@ def _staff(principal: Annotated[Principal | None, Depends(_principal)]) -> Princ
 
 
 Conn = Annotated[asyncpg.Connection, Depends(_connection)]
+# For read-only endpoints that tolerate a second of replication lag: the replica's pool when one is set, else
+# the primary's. Nothing that writes (audit rows, counters) and no citizen's lookup of a fresh ticket uses it.
+ReadConn = Annotated[asyncpg.Connection, Depends(_read_connection)]
 AppSettings = Annotated[Settings, Depends(_settings)]
+
+
+async def _sla(request: Request, conn: Conn) -> SlaClock:
+    """The time limits over the working calendar as any process last set it: one cheap version query on the
+    request's own connection, so a typhoon day declared through another process holds for this deadline."""
+    calendar = request.app.state.runtime.calendar
+    await calendar.refresh(conn)
+    return calendar.clock
+
+
+Sla = Annotated[SlaClock, Depends(_sla)]
 MaybeStaff = Annotated[Principal | None, Depends(_principal)]
 Staff = Annotated[Principal, Depends(_staff)]
 

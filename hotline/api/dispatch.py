@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
-from hotline.api.deps import Conn, Staff, require_roles
+from hotline.api.deps import Conn, Sla, Staff, require_roles
 from hotline.auth.tokens import Principal
 from hotline.dispatch import service
 from hotline.dispatch.schemas import (
@@ -33,11 +33,11 @@ async def classify(ticket_number: str, body: ClassificationIn, conn: Conn, actor
 
 
 @router.post("/tickets/{ticket_number}/dispatch", response_model=ActionOut)
-async def dispatch(ticket_number: str, body: DispatchIn, request: Request, conn: Conn, actor: Agent) -> ActionOut:
+async def dispatch(ticket_number: str, body: DispatchIn, conn: Conn, actor: Agent, sla: Sla) -> ActionOut:
     async with conn.transaction():
         await service.dispatch_ticket(
             conn, ticket_number=ticket_number, actor=actor, department=body.department,
-            co_departments=body.co_departments, note=body.note, sla=request.app.state.runtime.sla,
+            co_departments=body.co_departments, note=body.note, sla=sla,
         )
     return await _state(conn, ticket_number)
 
@@ -57,10 +57,10 @@ async def return_ticket(ticket_number: str, body: ReasonIn, conn: Conn, actor: D
 
 
 @router.post("/tickets/{ticket_number}/reply", response_model=ActionOut)
-async def reply(ticket_number: str, body: ContentIn, request: Request, conn: Conn, actor: Department) -> ActionOut:
+async def reply(ticket_number: str, body: ContentIn, conn: Conn, actor: Department, sla: Sla) -> ActionOut:
     async with conn.transaction():
         await service.reply_ticket(conn, ticket_number=ticket_number, actor=actor, content=body.content,
-                                   sla=request.app.state.runtime.sla)
+                                   sla=sla)
     return await _state(conn, ticket_number)
 
 
@@ -85,20 +85,20 @@ async def list_extension_requests(conn: Conn, viewer: Staff, status: str | None 
     return [ExtensionOut(**{k: v for k, v in dict(r).items() if k != "ticket_id"}) for r in rows]
 
 
-async def _decide(request_id: int, approve: bool, body: DecisionIn | None, request: Request, conn, actor) -> ExtensionOut:
+async def _decide(request_id: int, approve: bool, body: DecisionIn | None, sla, conn, actor) -> ExtensionOut:
     async with conn.transaction():
         row = await service.decide_extension(conn, request_id=request_id, actor=actor, approve=approve,
-                                             note=body.note if body else None, sla=request.app.state.runtime.sla)
+                                             note=body.note if body else None, sla=sla)
     return ExtensionOut(**{k: v for k, v in dict(row).items() if k != "ticket_id"})
 
 
 @router.post("/extension-requests/{request_id}/approve", response_model=ExtensionOut)
-async def approve(request_id: int, request: Request, conn: Conn, actor: Supervisor,
+async def approve(request_id: int, conn: Conn, actor: Supervisor, sla: Sla,
                   body: DecisionIn | None = None) -> ExtensionOut:
-    return await _decide(request_id, True, body, request, conn, actor)
+    return await _decide(request_id, True, body, sla, conn, actor)
 
 
 @router.post("/extension-requests/{request_id}/reject", response_model=ExtensionOut)
-async def reject(request_id: int, request: Request, conn: Conn, actor: Supervisor,
+async def reject(request_id: int, conn: Conn, actor: Supervisor, sla: Sla,
                  body: DecisionIn | None = None) -> ExtensionOut:
-    return await _decide(request_id, False, body, request, conn, actor)
+    return await _decide(request_id, False, body, sla, conn, actor)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
-from hotline.api.deps import Conn, require_roles
+from hotline.api.deps import ReadConn, require_roles
 from hotline.auth.tokens import Principal
 from hotline.hot_issues import service
 
@@ -26,7 +26,7 @@ class HotIssueOut(BaseModel):
 
 @router.get("/hot-issues", response_model=list[HotIssueOut])
 async def hot_issues(
-    request: Request, conn: Conn, _: Office,
+    request: Request, conn: ReadConn, _: Office,
     days: Annotated[int, Query(ge=1, le=90, description="window length in days, ending now")] = 7,
     district: Annotated[str, Query(pattern=r"^(\d{6})?$", description="district code; empty for all")] = "",
 ) -> list[HotIssueOut]:

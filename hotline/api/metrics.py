@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from feedback.periods import CITY_TIMEZONE, Period, default_days, period_of_days
 from feedback.report import report_csv, report_xlsx
-from hotline.api.deps import Conn, Staff, require_roles
+from hotline.api.deps import Conn, ReadConn, Staff, require_roles
 from hotline.auth.tokens import Principal
 from hotline.callbacks import supervision
 from hotline.callbacks.metrics import league_table, metrics_report
@@ -48,12 +48,13 @@ async def _report(conn, period: Period, group_by: str | None) -> dict[str, Any]:
 
 
 @router.get("/metrics")
-async def metrics(conn: Conn, _: Supervisor, period: ReportPeriod, group_by: GroupBy | None = None) -> dict[str, Any]:
+async def metrics(conn: ReadConn, _: Supervisor, period: ReportPeriod,
+                  group_by: GroupBy | None = None) -> dict[str, Any]:
     return await _report(conn, period, group_by)
 
 
 @router.get("/metrics/league")
-async def league(conn: Conn, _: Supervisor, period: ReportPeriod) -> dict[str, Any]:
+async def league(conn: ReadConn, _: Supervisor, period: ReportPeriod) -> dict[str, Any]:
     async with conn.transaction(isolation="repeatable_read", readonly=True):
         return await league_table(conn, period=period)
 
@@ -64,7 +65,8 @@ def _filename(period: Period, group_by: str | None, suffix: str) -> str:
 
 
 @router.get("/metrics/report.csv")
-async def report_as_csv(conn: Conn, _: Supervisor, period: ReportPeriod, group_by: GroupBy | None = None) -> Response:
+async def report_as_csv(conn: ReadConn, _: Supervisor, period: ReportPeriod,
+                        group_by: GroupBy | None = None) -> Response:
     result = await _report(conn, period, group_by)
     # The BOM lets Excel open the Chinese headers as UTF-8.
     return Response(report_csv(result).encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
@@ -72,12 +74,14 @@ async def report_as_csv(conn: Conn, _: Supervisor, period: ReportPeriod, group_b
 
 
 @router.get("/metrics/report.xlsx")
-async def report_as_xlsx(conn: Conn, _: Supervisor, period: ReportPeriod, group_by: GroupBy | None = None) -> Response:
+async def report_as_xlsx(conn: ReadConn, _: Supervisor, period: ReportPeriod,
+                         group_by: GroupBy | None = None) -> Response:
     result = await _report(conn, period, group_by)
     return Response(report_xlsx(result), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(period, group_by, "xlsx")}"'})
 
 
+# A work list rather than a report, so it reads the primary: a department sees a 督办单 the moment it is issued.
 @router.get("/supervision-orders", response_model=list[SupervisionOrderOut])
 async def list_supervision_orders(conn: Conn, viewer: Staff,
                                   status: OrderStatus | None = None) -> list[SupervisionOrderOut]:

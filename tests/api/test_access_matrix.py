@@ -73,6 +73,10 @@ ACCESS = {
     ("POST", "/api/v1/public/tickets/lookup"): ANYONE,
     ("POST", "/api/v1/tickets/{ticket_number}/reveal"): SUPERVISORS,
     ("GET", "/api/v1/audit/pii-access"): SUPERVISORS,
+    ("GET", "/api/v1/calendar/days"): OFFICE,
+    ("GET", "/api/v1/calendar/days/history"): OFFICE,
+    ("PUT", "/api/v1/calendar/days/{date}"): SUPERVISORS,
+    ("DELETE", "/api/v1/calendar/days/{date}"): SUPERVISORS,
 }
 
 # The department probing is dept_zhzfj; the ticket is sent to zjj. It goes first, before others change the ticket.

@@ -1,0 +1,50 @@
+"""Request and response bodies for the centre's calendar days and their history."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hotline.validation import NonBlankStr
+
+DayKind = Literal["workday", "holiday"]
+
+
+class CalendarDayIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: DayKind
+    reason: NonBlankStr = Field(max_length=200, description="e.g. 2027年元旦, 春节调休上班, 台风停工")
+
+
+class CalendarDayOut(BaseModel):
+    date: dt.date
+    kind: DayKind
+    reason: str
+    statutory: DayKind | None = Field(description="what the statutory calendar alone says; null: year unknown to it")
+    set_by: str | None
+    set_at: dt.datetime
+
+
+class CalendarYearOut(BaseModel):
+    year: int
+    statutory_known: bool = Field(description="false: the year's holidays are unknown, Monday-Friday count as "
+                                              "workdays unless set here")
+    days: list[CalendarDayOut]
+
+
+class DaySetting(BaseModel):
+    kind: DayKind
+    reason: str
+
+
+class CalendarChangeOut(BaseModel):
+    id: int
+    date: dt.date
+    action: Literal["set", "remove"]
+    before: DaySetting | None
+    after: DaySetting | None
+    reason: str
+    changed_by: str | None
+    changed_at: dt.datetime

@@ -1,0 +1,151 @@
+// 督办 supervisor dashboard, 工作日历: the days the centre sets as holiday (台风停工, a year's 法定节假日 before the
+// library knows them) or workday (调休上班), a form to set or remove one, their history, and a warning for a year
+// whose statutory holidays are unknown (its deadlines count Monday-Friday).
+"use strict";
+
+(() => {
+  const { api, el, formatTime, toast, formJson, busy, reasonText } = Hotline;
+  const DAYS = "/api/v1/calendar/days";
+  const KIND = { workday: "工作日", holiday: "休息日" };
+  const WEEKDAY = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
+  const FIELDS = { date: "日期", kind: "设为", reason: "事由", year: "年份" };
+  const REASONS = [
+    [/^year must be between (\d+) and (\d+)/, (a, b) => "年份应在 " + a + "–" + b + " 之间"],
+    [/^Input should be a valid date/, () => "不是有效的日期"],
+    [/is not set in the centre's calendar$/, () => "该日期未设定"],
+  ];
+  const THIS_YEAR = Number(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date()));
+
+  function reasonOf(reason) {
+    for (const [pattern, say] of REASONS) {
+      const match = pattern.exec(reason || "");
+      if (match) return say(...match.slice(1));
+    }
+    return reasonText(reason);
+  }
+
+  // The API names the calendar's own fields (date, kind, year), which the shared labels do not know.
+  function failure(error) {
+    const body = (error.body && error.body.error) || {};
+    if (body.code === "validation_error" && Array.isArray(body.fields)) {
+      return "填写有误：" + body.fields.map((f) => (FIELDS[f.field] || f.field) + "（" + reasonOf(f.reason) + "）").join("；");
+    }
+    if (error.status === 404) return "该日期未设定（可能已被他人取消），列表已刷新。";
+    return error.message;
+  }
+
+  function weekday(iso) {
+    const [y, m, d] = iso.split("-").map(Number);
+    return WEEKDAY[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+  }
+
+  function kindBadge(kind) {
+    return el("span", { class: kind === "holiday" ? "badge status-returned" : "badge status-closed", dataset: { kind } }, KIND[kind]);
+  }
+
+  function setting(s) {
+    return s ? KIND[s.kind] + "（" + s.reason + "）" : "—";
+  }
+
+  function selectedYear() {
+    return Number(document.querySelector("#calendar-year-form [name=year]").value);
+  }
+
+  function warning(year) {
+    return el("p", { class: "alert alert-error", role: "alert", dataset: { year: year.year } },
+      year.year + "年法定节假日安排尚未录入，期限按周一至周五计算",
+      year.days.length ? "（本中心已设定该年 " + year.days.length + " 天，以设定为准）。"
+        : "。请按国务院办公厅发布的安排，在下方设定该年的休息日和调休上班日。");
+  }
+
+  // This year's and next year's schedules decide the deadlines being set now; the chosen year may be either.
+  async function loadWarnings(chosen) {
+    const years = await Promise.all([THIS_YEAR, THIS_YEAR + 1].map((year) =>
+      year === chosen.year ? chosen : api("GET", DAYS + "?year=" + year)));
+    document.getElementById("calendar-warnings").replaceChildren(...years.filter((y) => !y.statutory_known).map(warning));
+  }
+
+  function dayRow(day) {
+    return el("tr", { dataset: { date: day.date, kind: day.kind } },
+      el("td", { class: "cell-nowrap" }, day.date), el("td", {}, weekday(day.date)), el("td", {}, kindBadge(day.kind)),
+      el("td", { class: "cell-nowrap" }, day.statutory ? KIND[day.statutory] : el("span", { class: "muted" }, "未录入")),
+      el("td", { class: "cell-text", title: day.reason }, day.reason), el("td", { class: "cell-nowrap" }, day.set_by || "—"),
+      el("td", { class: "cell-nowrap" }, formatTime(day.set_at)),
+      el("td", { class: "cell-actions" },
+        el("input", { class: "input-small", name: "reason", maxlength: "200", placeholder: "取消理由（必填）", "aria-label": "取消理由" }),
+        el("button", { type: "button", class: "btn btn-danger", dataset: { remove: day.date } }, "取消设定")));
+  }
+
+  function historyRow(change) {
+    return el("tr", { dataset: { date: change.date, action: change.action } },
+      el("td", { class: "cell-nowrap" }, formatTime(change.changed_at)), el("td", { class: "cell-nowrap" }, change.date),
+      el("td", {}, change.action === "remove" ? "取消设定" : change.before ? "修改" : "设定"),
+      el("td", {}, setting(change.before)), el("td", {}, setting(change.after)),
+      el("td", { class: "cell-text", title: change.reason }, change.reason),
+      el("td", { class: "cell-nowrap" }, change.changed_by || "—"));
+  }
+
+  async function loadCalendar() {
+    const year = selectedYear();
+    const [chosen, history] = await Promise.all([api("GET", DAYS + "?year=" + year), api("GET", DAYS + "/history?year=" + year)]);
+    document.getElementById("calendar-empty").hidden = chosen.days.length > 0;
+    document.querySelector("#calendar-table tbody").replaceChildren(...chosen.days.map(dayRow));
+    document.querySelector("#calendar-history tbody").replaceChildren(...history.map(historyRow));
+    await loadWarnings(chosen);
+  }
+
+  function showYear(year) {
+    const select = document.querySelector("#calendar-year-form [name=year]");
+    if (![...select.options].some((o) => Number(o.value) === year)) select.append(el("option", { value: year }, year + "年"));
+    select.value = String(year);
+  }
+
+  async function onSet(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const { date, kind, reason } = formJson(form);
+    await busy(form, async () => {
+      try {
+        await api("PUT", DAYS + "/" + encodeURIComponent(date), { kind, reason });
+      } catch (error) {
+        toast(failure(error), "error");
+        return;
+      }
+      toast(date + " 已设为" + KIND[kind] + "，新计算的时限即按此计算", "success");
+      form.elements.reason.value = "";
+      showYear(Number(date.slice(0, 4)));
+      await loadCalendar();
+    });
+  }
+
+  async function onRemove(event) {
+    const button = event.target.closest("button[data-remove]");
+    if (!button) return;
+    const row = button.closest("tr");
+    const reason = row.querySelector("input[name=reason]").value.trim();
+    if (!reason) {
+      toast("请填写取消理由（记入变更记录）。", "error");
+      return;
+    }
+    await busy(row, async () => {
+      try {
+        await api("DELETE", DAYS + "/" + encodeURIComponent(button.dataset.remove) + "?" + new URLSearchParams({ reason }));
+        toast(button.dataset.remove + " 已取消设定，恢复按法定安排计算", "success");
+      } catch (error) {
+        toast(failure(error), "error");
+      }
+      await loadCalendar();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const year of [THIS_YEAR, THIS_YEAR + 1, THIS_YEAR + 2]) showYear(year);
+    showYear(THIS_YEAR);
+    const yearForm = document.getElementById("calendar-year-form");
+    yearForm.addEventListener("change", () => loadCalendar().catch((error) => toast(error.message, "error")));
+    yearForm.addEventListener("submit", (event) => event.preventDefault());
+    document.getElementById("calendar-form").addEventListener("submit", onSet);
+    document.querySelector("#calendar-table tbody").addEventListener("click", onRemove);
+    loadCalendar().catch((error) => toast(error.message, "error"));
+  });
+})();
