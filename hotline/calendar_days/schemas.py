@@ -25,6 +25,8 @@ class CalendarDayOut(BaseModel):
     statutory: DayKind | None = Field(description="what the statutory calendar alone says; null: year unknown to it")
     set_by: str | None
     set_at: dt.datetime
+    deadlines_shifted_at: dt.datetime | None = Field(description="when the open tickets' deadlines were moved over "
+                                                                 "this holiday (时限顺延); null: not shifted")
 
 
 class CalendarYearOut(BaseModel):
@@ -42,9 +44,21 @@ class DaySetting(BaseModel):
 class CalendarChangeOut(BaseModel):
     id: int
     date: dt.date
-    action: Literal["set", "remove"]
+    action: Literal["set", "remove", "shift"]
     before: DaySetting | None
     after: DaySetting | None
     reason: str
     changed_by: str | None
     changed_at: dt.datetime
+
+
+class DeadlineShiftIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: NonBlankStr = Field(max_length=200, description="e.g. 台风停工，在办工单时限顺延一个工作日")
+
+
+class DeadlineShiftOut(BaseModel):
+    date: dt.date
+    tickets: int = Field(description="tickets whose sign or reply deadline moved")
+    clocks: int = Field(description="deadlines moved (a ticket not yet signed may have both)")

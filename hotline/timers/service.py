@@ -16,7 +16,7 @@ Enrich = Callable[[asyncpg.Connection, int], Awaitable[None]]
 SIGN_KINDS = ["sign_warning", "sign_overdue"]
 REPLY_KINDS = ["reply_warning", "reply_overdue"]
 # Which ticket states keep each clock running; a timer that finds its clock stopped fires as a no-op.
-_CLOCK_RUNNING = {"sign": {"dispatched", "reopened"}, "reply": {"dispatched", "accepted", "reopened"}}
+CLOCK_RUNNING = {"sign": {"dispatched", "reopened"}, "reply": {"dispatched", "accepted", "reopened"}}
 
 
 async def schedule(conn: asyncpg.Connection, *, ticket_id: int, due: dict[str, datetime]) -> None:
@@ -44,7 +44,7 @@ async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record, enrich: Enrich 
             )
         return
     clock, _, stage = timer["kind"].partition("_")
-    if timer["status"] not in _CLOCK_RUNNING.get(clock, ()):
+    if timer["status"] not in CLOCK_RUNNING.get(clock, ()):
         return
     deadline = timer["sign_by"] if clock == "sign" else timer["reply_by"]
     await record_event(

@@ -77,6 +77,7 @@ ACCESS = {
     ("GET", "/api/v1/calendar/days/history"): OFFICE,
     ("PUT", "/api/v1/calendar/days/{date}"): SUPERVISORS,
     ("DELETE", "/api/v1/calendar/days/{date}"): SUPERVISORS,
+    ("POST", "/api/v1/calendar/days/{date}/shift-deadlines"): SUPERVISORS,
 }
 
 # The department probing is dept_zhzfj; the ticket is sent to zjj. It goes first, before others change the ticket.

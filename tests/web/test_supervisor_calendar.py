@@ -1,14 +1,16 @@
 """工作日历 on the supervisor dashboard in a real browser: the warning for a year whose statutory holidays are unknown,
-a typhoon day set and listed with its reason and history, then removed; no console errors."""
+a typhoon day set and listed with its reason and history, then removed; the open tickets' deadlines shifted over a
+typhoon day (时限顺延) and the shift in a ticket's timeline; no console errors."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from hotline.calendar_days.service import statutory_known
-from tests.web.api_steps import bearer
+from tests.web.api_steps import bearer, dispatched_to_zjj
 
 THIS_YEAR = datetime.now(ZoneInfo("Asia/Shanghai")).year
 NEXT_YEAR = THIS_YEAR + 1
@@ -63,4 +65,57 @@ async def test_a_typhoon_day_is_set_listed_and_removed_below_the_unknown_year_wa
     await history.nth(1).wait_for()
     actions = [await history.nth(i).get_attribute("data-action") for i in range(2)]
     assert actions == ["remove", "set"]  # latest first
+    assert supervisor.errors == []
+
+
+async def test_a_supervisor_shifts_the_open_tickets_deadlines_over_a_typhoon_day_and_the_timeline_shows_it(
+        open_session, live_server):
+    number = await dispatched_to_zjj(live_server, "鹿城区五马街道解放街积水严重，请尽快排水。")
+    async with httpx.AsyncClient(base_url=live_server.url) as api:
+        before = (await api.get(f"/api/v1/tickets/{number}", headers=await bearer(api, "supervisor"))).json()
+    # The day the ticket must be signed on (today or the next working day): its clock runs over it.
+    day = datetime.fromisoformat(before["sign_by"]).astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+
+    supervisor = await open_session()
+    await supervisor.login("supervisor")
+    page = supervisor.page
+    panel = page.locator("#calendar-panel")
+    await page.fill("#calendar-form [name=date]", day)
+    await page.select_option("#calendar-form [name=kind]", "holiday")
+    await page.fill("#calendar-form [name=reason]", "台风停工")
+    await page.click("#calendar-form button[type=submit]")
+    row = panel.locator(f"#calendar-table tbody tr[data-date='{day}']")
+    await row.get_by_role("button", name="顺延在办工单时限").click()
+    confirm = panel.locator(f"#calendar-table tbody tr[data-shift-for='{day}']")
+    assert "不顺延" in await confirm.text_content()
+    await confirm.get_by_role("button", name="确认顺延").click()  # no reason yet: refused before any request
+    toast = page.locator("#toast")
+    assert await toast.text_content() == "请填写顺延理由（记入每张工单和变更记录）。"
+    await confirm.locator("input[name=shift-reason]").fill("台风停工，在办工单时限顺延")
+    await supervisor.screenshot("supervisor-calendar-shift-confirm")
+    await confirm.get_by_role("button", name="确认顺延").click()
+    await row.locator("[data-shifted]").wait_for()
+    assert re.fullmatch(r"已顺延 [1-9]\d* 张工单的时限", await toast.text_content())
+    assert await row.get_by_role("button", name="顺延在办工单时限").count() == 0
+    assert await confirm.count() == 0
+    await supervisor.screenshot("supervisor-calendar-shifted")
+
+    async with httpx.AsyncClient(base_url=live_server.url) as api:
+        after = (await api.get(f"/api/v1/tickets/{number}", headers=await bearer(api, "supervisor"))).json()
+    assert datetime.fromisoformat(after["sign_by"]) > datetime.fromisoformat(before["sign_by"])
+    await supervisor.goto(f"/agent?ticket={number}")
+    shifted = page.locator("#detail-timeline .timeline-item.action-deadline_shifted")
+    await shifted.wait_for()
+    assert await shifted.locator(".timeline-action").text_content() == "时限顺延"
+    detail = await shifted.locator(".timeline-detail").text_content()
+    assert "签收时限" in detail and "办结时限" in detail and " → " in detail and "台风停工，在办工单时限顺延" in detail
+
+    # Removing the day (allowed after a shift) keeps the moved deadlines.
+    await supervisor.goto("/supervisor")
+    await row.locator("input[name=reason]").fill("台风已过")
+    await row.get_by_role("button", name="取消设定").click()
+    await row.wait_for(state="detached")
+    async with httpx.AsyncClient(base_url=live_server.url) as api:
+        kept = (await api.get(f"/api/v1/tickets/{number}", headers=await bearer(api, "supervisor"))).json()
+    assert kept["sign_by"] == after["sign_by"]
     assert supervisor.errors == []

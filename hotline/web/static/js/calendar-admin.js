@@ -1,18 +1,25 @@
 // 督办 supervisor dashboard, 工作日历: the days the centre sets as holiday (台风停工, a year's 法定节假日 before the
 // library knows them) or workday (调休上班), a form to set or remove one, their history, and a warning for a year
-// whose statutory holidays are unknown (its deadlines count Monday-Friday).
+// whose statutory holidays are unknown (its deadlines count Monday-Friday); and 时限顺延: on a holiday set after
+// open tickets' deadlines were computed, a supervisor gives the day back to those tickets (once, with a reason).
 "use strict";
 
 (() => {
   const { api, el, formatTime, toast, formJson, busy, reasonText } = Hotline;
   const DAYS = "/api/v1/calendar/days";
   const KIND = { workday: "工作日", holiday: "休息日" };
+  const HISTORY_ACTION = { remove: "取消设定", shift: "顺延在办工单时限" };
   const WEEKDAY = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
   const FIELDS = { date: "日期", kind: "设为", reason: "事由", year: "年份" };
   const REASONS = [
     [/^year must be between (\d+) and (\d+)/, (a, b) => "年份应在 " + a + "–" + b + " 之间"],
     [/^Input should be a valid date/, () => "不是有效的日期"],
     [/is not set in the centre's calendar$/, () => "该日期未设定"],
+    [/^deadlines can be shifted over a day at most (\d+) days past/, (n) => "只能顺延 " + n + " 天以内的日期"],
+  ];
+  const CONFLICTS = [
+    [/were already shifted$/, "该日已顺延过在办工单时限，不能重复顺延，列表已刷新。"],
+    [/is not set as a holiday/, "该日不是本中心设定的休息日（可能已被他人修改），列表已刷新。"],
   ];
   const THIS_YEAR = Number(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date()));
 
@@ -31,6 +38,10 @@
       return "填写有误：" + body.fields.map((f) => (FIELDS[f.field] || f.field) + "（" + reasonOf(f.reason) + "）").join("；");
     }
     if (error.status === 404) return "该日期未设定（可能已被他人取消），列表已刷新。";
+    if (error.status === 409) {
+      const known = CONFLICTS.find(([pattern]) => pattern.test(body.message || ""));
+      if (known) return known[1];
+    }
     return error.message;
   }
 
@@ -65,21 +76,45 @@
     document.getElementById("calendar-warnings").replaceChildren(...years.filter((y) => !y.statutory_known).map(warning));
   }
 
+  function shiftedBadge(day) {
+    return el("span", { class: "badge status-closed", dataset: { shifted: day.date }, title: "顺延于 " + formatTime(day.deadlines_shifted_at) }, "已顺延");
+  }
+
+  // Only a holiday whose open tickets have not yet been given the day back offers the shift.
+  function shiftButton(day) {
+    if (day.kind !== "holiday" || day.deadlines_shifted_at) return null;
+    return el("button", { type: "button", class: "btn", dataset: { shift: day.date } }, "顺延在办工单时限");
+  }
+
   function dayRow(day) {
     return el("tr", { dataset: { date: day.date, kind: day.kind } },
-      el("td", { class: "cell-nowrap" }, day.date), el("td", {}, weekday(day.date)), el("td", {}, kindBadge(day.kind)),
+      el("td", { class: "cell-nowrap" }, day.date), el("td", {}, weekday(day.date)),
+      el("td", { class: "cell-nowrap" }, kindBadge(day.kind), day.deadlines_shifted_at ? [" ", shiftedBadge(day)] : null),
       el("td", { class: "cell-nowrap" }, day.statutory ? KIND[day.statutory] : el("span", { class: "muted" }, "未录入")),
       el("td", { class: "cell-text", title: day.reason }, day.reason), el("td", { class: "cell-nowrap" }, day.set_by || "—"),
       el("td", { class: "cell-nowrap" }, formatTime(day.set_at)),
       el("td", { class: "cell-actions" },
         el("input", { class: "input-small", name: "reason", maxlength: "200", placeholder: "取消理由（必填）", "aria-label": "取消理由" }),
-        el("button", { type: "button", class: "btn btn-danger", dataset: { remove: day.date } }, "取消设定")));
+        el("button", { type: "button", class: "btn btn-danger", dataset: { remove: day.date } }, "取消设定"),
+        shiftButton(day)));
+  }
+
+  // The confirmation under the day's row: what the shift does, its required reason, confirm or cancel.
+  function shiftRow(date) {
+    return el("tr", { class: "calendar-shift", dataset: { shiftFor: date } },
+      el("td", { colspan: "8" },
+        el("p", { class: "hint" }, "将为设为休息日之前已派出、时限跨过 " + date + " 的在办工单补回当日的工作时间：签收、办结时限相应顺延，"
+          + "预警和超时提醒一并顺延，每张工单记入“时限顺延”。特急工单按自然时间计算，不顺延。每个休息日只能顺延一次，之后取消该日设定也不会恢复原时限。"),
+        el("div", { class: "row-inline" },
+          el("input", { name: "shift-reason", maxlength: "200", placeholder: "顺延理由（必填），如：台风停工", "aria-label": "顺延理由" }),
+          el("button", { type: "button", class: "btn btn-primary", dataset: { confirmShift: date } }, "确认顺延"),
+          el("button", { type: "button", class: "btn", dataset: { cancelShift: date } }, "不顺延"))));
   }
 
   function historyRow(change) {
     return el("tr", { dataset: { date: change.date, action: change.action } },
       el("td", { class: "cell-nowrap" }, formatTime(change.changed_at)), el("td", { class: "cell-nowrap" }, change.date),
-      el("td", {}, change.action === "remove" ? "取消设定" : change.before ? "修改" : "设定"),
+      el("td", {}, HISTORY_ACTION[change.action] || (change.before ? "修改" : "设定")),
       el("td", {}, setting(change.before)), el("td", {}, setting(change.after)),
       el("td", { class: "cell-text", title: change.reason }, change.reason),
       el("td", { class: "cell-nowrap" }, change.changed_by || "—"));
@@ -118,9 +153,43 @@
     });
   }
 
-  async function onRemove(event) {
-    const button = event.target.closest("button[data-remove]");
+  function onShift(button) {
+    const row = button.closest("tr");
+    if (row.nextElementSibling && row.nextElementSibling.dataset.shiftFor === button.dataset.shift) return;
+    const confirmRow = shiftRow(button.dataset.shift);
+    row.after(confirmRow);
+    confirmRow.querySelector("input[name=shift-reason]").focus();
+  }
+
+  async function onConfirmShift(button) {
+    const row = button.closest("tr");
+    const date = button.dataset.confirmShift;
+    const reason = row.querySelector("input[name=shift-reason]").value.trim();
+    if (!reason) {
+      toast("请填写顺延理由（记入每张工单和变更记录）。", "error");
+      return;
+    }
+    await busy(row, async () => {
+      try {
+        const shifted = await api("POST", DAYS + "/" + encodeURIComponent(date) + "/shift-deadlines", { reason });
+        toast("已顺延 " + shifted.tickets + " 张工单的时限", "success");
+      } catch (error) {
+        toast(failure(error), "error");
+      }
+      await loadCalendar();
+    });
+  }
+
+  async function onTableClick(event) {
+    const button = event.target.closest("button");
     if (!button) return;
+    if (button.dataset.remove) await onRemove(button);
+    else if (button.dataset.shift) onShift(button);
+    else if (button.dataset.confirmShift) await onConfirmShift(button);
+    else if (button.dataset.cancelShift) button.closest("tr").remove();
+  }
+
+  async function onRemove(button) {
     const row = button.closest("tr");
     const reason = row.querySelector("input[name=reason]").value.trim();
     if (!reason) {
@@ -145,7 +214,7 @@
     yearForm.addEventListener("change", () => loadCalendar().catch((error) => toast(error.message, "error")));
     yearForm.addEventListener("submit", (event) => event.preventDefault());
     document.getElementById("calendar-form").addEventListener("submit", onSet);
-    document.querySelector("#calendar-table tbody").addEventListener("click", onRemove);
+    document.querySelector("#calendar-table tbody").addEventListener("click", onTableClick);
     loadCalendar().catch((error) => toast(error.message, "error"));
   });
 })();

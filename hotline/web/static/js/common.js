@@ -17,7 +17,7 @@ const Hotline = (() => {
       receive: "受理", classify: "确认分类", answer: "直接答复", dispatch: "派单", sign: "签收", return: "退单",
       reply: "办结答复", callback: "回访", reopen: "重办", close: "办结", merge: "合并",
       extension_requested: "申请延期", extension_approved: "同意延期", extension_rejected: "驳回延期",
-      sla_warning: "时限预警", sla_overdue: "超时",
+      sla_warning: "时限预警", sla_overdue: "超时", deadline_shifted: "时限顺延",
     },
     role: { agent: "座席", department: "承办单位", supervisor: "督办", admin: "管理员", public: "市民", system: "系统" },
     extension: { pending: "待审批", approved: "已同意", rejected: "已驳回" },

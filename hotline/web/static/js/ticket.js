@@ -5,6 +5,7 @@ const TicketView = (() => {
   const { api, el, label, formatTime, deadlineState, remaining, departments } = Hotline;
 
   const REASON_LABELS = { dispatch: "派单说明", extension_approved: "审批意见", extension_rejected: "审批意见" };
+  const DEADLINE_LABELS = { sign_by: "签收时限", reply_by: "办结时限" };
 
   function citizenText(citizen) {
     if (citizen.anonymous) return "匿名";
@@ -27,6 +28,11 @@ const TicketView = (() => {
     if (event.action === "dispatch" && data.department) parts.push("主办：" + deptName(data.department));
     if (data.content) parts.push(data.content);
     if (data.working_days) parts.push("延期 " + data.working_days + " 个工作日");
+    if (event.action === "deadline_shifted") {  // 时限顺延 over a day off: each moved deadline, before → after
+      for (const [field, after] of Object.entries(data.after || {})) {
+        parts.push((DEADLINE_LABELS[field] || field) + " " + formatTime((data.before || {})[field]) + " → " + formatTime(after));
+      }
+    }
     if (event.reason) parts.push((REASON_LABELS[event.action] || "理由") + "：" + event.reason);
     return parts.join("；");
   }
