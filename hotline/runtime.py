@@ -27,14 +27,9 @@ class Runtime:
     pool: asyncpg.Pool
     gazetteer: Gazetteer
     knowledge: LiveKnowledgeIndex
-    calendar: LiveCalendar
+    calendar: LiveCalendar  # the time limits (an SlaClock) over the working calendar; read via api.deps.Sla
     router: LiveRouter
     classifier: Any = None  # classifier.pipeline.TicketClassifier, when a trained model is present
-
-    @property
-    def sla(self) -> SlaClock:
-        """The time limits over the calendar as last refreshed; read it once per computation."""
-        return self.calendar.clock
 
 
 async def load_runtime(settings: Settings, pool: asyncpg.Pool) -> Runtime:
