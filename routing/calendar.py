@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from routing.holidays import holidays_by_law
+
 log = logging.getLogger(__name__)
 
 DEFAULT_WORKING_HOURS = ((time(8, 30), time(12, 0)), (time(14, 0), time(17, 30)))
@@ -27,14 +29,16 @@ def statutory_workday(day: date) -> bool | None:
 @lru_cache(maxsize=64)
 def _warn_unknown_year(year: int) -> None:
     # Once per year: the fallback is honest but silently wrong around that year's holidays.
-    log.warning("chinese_calendar has no statutory holidays for %s; counting Monday-Friday as workdays", year)
+    log.warning("chinese_calendar has no statutory holidays for %s; counting Monday-Friday as workdays except the "
+                "holidays fixed by law (bridge days and 调休 are unknown until the centre sets them)", year)
 
 
 class WorkCalendar:
     """Working days and hours of a hotline's departments.
 
     Days follow `chinese_calendar` (holidays and 调休 make-up days) for the years it knows; outside
-    them Monday-Friday count as workdays and a warning is logged once per year. `extra_workdays` and
+    them Monday-Friday count as workdays except the holidays the law fixes (routing.holidays), and a warning is
+    logged once per year. `extra_workdays` and
     `extra_holidays` override both, e.g. a newly announced year or a local typhoon day off.
     """
 
@@ -73,7 +77,7 @@ class WorkCalendar:
         statutory = statutory_workday(day)
         if statutory is None:
             _warn_unknown_year(day.year)
-            return day.weekday() < 5
+            return day.weekday() < 5 and day not in holidays_by_law(day.year)
         return statutory
 
     def add_working_time(self, start: datetime, minutes: float) -> datetime:

@@ -31,7 +31,7 @@ class CalendarDayOut(BaseModel):
 
 class CalendarYearOut(BaseModel):
     year: int
-    statutory_known: bool = Field(description="false: the year's holidays are unknown, Monday-Friday count as "
+    statutory_known: bool = Field(description="false: the year's holidays are unknown, Monday-Friday less the holidays fixed by law count as "
                                               "workdays unless set here")
     days: list[CalendarDayOut]
 

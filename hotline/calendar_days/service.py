@@ -31,7 +31,7 @@ DEADLINE_OF = {"sign": "sign_by", "reply": "reply_by"}
 
 
 def statutory_known(year: int) -> bool:
-    """Whether the statutory library has the State Council's holidays for `year` (else Monday-Friday is assumed)."""
+    """Whether the statutory library has the State Council's holidays for `year` (else Monday-Friday less the holidays fixed by law)."""
     return statutory_workday(date(year, 1, 1)) is not None
 
 
@@ -77,7 +77,7 @@ async def set_day(conn: asyncpg.Connection, *, day: date, kind: DayKind, reason:
 
 
 async def remove_day(conn: asyncpg.Connection, *, day: date, reason: str, actor: Principal) -> None:
-    """The day follows the statutory calendar again (Monday-Friday in a year the library does not know)."""
+    """The day follows the statutory calendar again (in a year the library does not know: Monday-Friday less the holidays fixed by law)."""
     _check_day(day)
     await conn.execute(Q.lock_calendar)
     current = await conn.fetchrow(Q.day, day)

@@ -1,4 +1,4 @@
-"""The centre's working calendar: supervisors set 2027's holidays, 调休 Saturdays and typhoon days off, every
+"""The centre's working calendar: supervisors set 2027's bridge holidays, 调休 Sundays and typhoon days off, every
 deadline computed afterwards (in any process) counts them, removing a day restores the statutory calendar, and
 every change is kept with who, when, before, after and why."""
 from datetime import date, datetime, timedelta
@@ -10,9 +10,10 @@ from tests.api.test_callbacks import callbacks, replied_ticket
 from tests.conftest import TEST_PASSWORD, TEST_USERS, make_settings, start_client
 
 DAYS = "/api/v1/calendar/days"
-# A Thursday before 2027, a year the statutory library does not know: Friday 2027-01-01 counts as a workday
-# unless the centre says otherwise. A consultation's reply is due one working day (7 working hours) later.
-START = "2026-12-31T09:00:00+08:00"
+# A Thursday in 2027, a year the statutory library does not know: Friday 2027-12-31 is no holiday by law, so it
+# counts as a workday unless the centre says otherwise. A consultation's reply is due one working day (7 working
+# hours) later. 2028-01-01, a Saturday, is 元旦 by law; Sunday 2028-01-02 would be worked if set as 调休.
+START = "2027-12-30T09:00:00+08:00"
 ZONE = datetime.fromisoformat(START).tzinfo
 
 
@@ -65,27 +66,28 @@ def at(day: str, hour: int) -> datetime:
 async def test_new_year_holiday_and_a_make_up_saturday_move_the_deadline_and_removing_restores(processes):
     [(api, tokens)] = await processes(1)
     supervisor = tokens["supervisor"]
-    assert await consult_reply_by(api) == at("2027-01-01", 9)  # unknown year: Friday counts
+    assert await consult_reply_by(api) == at("2027-12-31", 9)  # unknown year: a Friday that is no holiday by law
 
-    day = await set_day(api, supervisor, "2027-01-01", "holiday", "2027年元旦")
-    assert (day["date"], day["kind"], day["statutory"], day["set_by"]) == ("2027-01-01", "holiday", None, "supervisor")
-    assert await consult_reply_by(api) == at("2027-01-04", 9)  # over the holiday and the weekend
-    await set_day(api, tokens["admin"], "2027-01-02", "workday", "元旦调休上班")
-    assert await consult_reply_by(api) == at("2027-01-02", 9)  # the 调休 Saturday counts
+    day = await set_day(api, supervisor, "2027-12-31", "holiday", "2028年元旦连休")
+    assert (day["date"], day["kind"], day["statutory"], day["set_by"]) == ("2027-12-31", "holiday", None, "supervisor")
+    assert await consult_reply_by(api) == at("2028-01-03", 9)  # over the bridge day, 元旦 and the weekend
+    await set_day(api, tokens["admin"], "2028-01-02", "workday", "元旦调休上班")
+    assert await consult_reply_by(api) == at("2028-01-02", 9)  # the 调休 Sunday counts
 
     listed = (await api.get(DAYS, headers=tokens["agent"], params={"year": 2027})).json()
     assert listed["statutory_known"] is False
-    assert [(d["date"], d["kind"], d["reason"]) for d in listed["days"]] == [
-        ("2027-01-01", "holiday", "2027年元旦"), ("2027-01-02", "workday", "元旦调休上班")]
+    assert [(d["date"], d["kind"], d["reason"]) for d in listed["days"]] == [("2027-12-31", "holiday", "2028年元旦连休")]
+    next_year = (await api.get(DAYS, headers=tokens["agent"], params={"year": 2028})).json()
+    assert [(d["date"], d["kind"]) for d in next_year["days"]] == [("2028-01-02", "workday")]
     this_year = (await api.get(DAYS, headers=tokens["agent"], params={"year": 2026})).json()
     assert this_year == {"year": 2026, "statutory_known": True, "days": []}
 
-    await remove_day(api, supervisor, "2027-01-02", "调休安排有误")
-    assert await consult_reply_by(api) == at("2027-01-04", 9)
-    await remove_day(api, supervisor, "2027-01-01", "撤销")
-    assert await consult_reply_by(api) == at("2027-01-01", 9)
+    await remove_day(api, supervisor, "2028-01-02", "调休安排有误")
+    assert await consult_reply_by(api) == at("2028-01-03", 9)
+    await remove_day(api, supervisor, "2027-12-31", "撤销")
+    assert await consult_reply_by(api) == at("2027-12-31", 9)
     assert (await api.get(DAYS, headers=supervisor, params={"year": 2027})).json()["days"] == []
-    missing = await api.delete(f"{DAYS}/2027-01-01", headers=supervisor, params={"reason": "再撤销"})
+    missing = await api.delete(f"{DAYS}/2027-12-31", headers=supervisor, params={"reason": "再撤销"})
     assert missing.status_code == 404
 
 
@@ -148,15 +150,15 @@ async def test_a_typhoon_day_moves_the_next_dispatch_and_callback_deadlines(proc
 
 async def test_a_day_set_through_one_process_holds_in_the_other_at_once(processes):
     (editor, editor_tokens), (other, other_tokens) = await processes(2)
-    assert await consult_reply_by(other) == at("2027-01-01", 9)  # the other process has built its calendar
+    assert await consult_reply_by(other) == at("2027-12-31", 9)  # the other process has built its calendar
 
-    await set_day(editor, editor_tokens["supervisor"], "2027-01-01", "holiday", "2027年元旦")
-    assert await consult_reply_by(other) == at("2027-01-04", 9)
+    await set_day(editor, editor_tokens["supervisor"], "2027-12-31", "holiday", "2028年元旦连休")
+    assert await consult_reply_by(other) == at("2028-01-03", 9)
     listed = (await other.get(DAYS, headers=other_tokens["agent"], params={"year": 2027})).json()
-    assert [d["date"] for d in listed["days"]] == ["2027-01-01"]
+    assert [d["date"] for d in listed["days"]] == ["2027-12-31"]
 
-    await remove_day(other, other_tokens["admin"], "2027-01-01", "撤销")
-    assert await consult_reply_by(editor) == at("2027-01-01", 9)
+    await remove_day(other, other_tokens["admin"], "2027-12-31", "撤销")
+    assert await consult_reply_by(editor) == at("2027-12-31", 9)
 
 
 async def test_bad_input_is_refused_naming_the_field(api, tokens):

@@ -76,11 +76,27 @@ def test_working_hours_are_configurable():
     assert nine_to_five.add_working_days(at(2026, 11, 17, 12), 1) == at(2026, 11, 18, 12)
 
 
-def test_years_the_library_does_not_know_fall_back_to_monday_to_friday(caplog):
+def test_years_the_library_does_not_know_count_monday_to_friday_less_the_holidays_fixed_by_law(caplog):
     caplog.set_level("WARNING")
-    assert CAL.is_workday(date(2032, 1, 1))  # a Thursday; its New Year holiday is not known yet
+    assert not CAL.is_workday(date(2032, 1, 1))  # a Thursday, but 元旦 by law
+    assert CAL.is_workday(date(2032, 1, 2))  # the Friday after: a bridge day only once the State Council says so
     assert not CAL.is_workday(date(2032, 1, 3))  # a Saturday
     assert "2032" in caplog.text  # the operator is told the calendar is approximate
+    # 2027: 除夕 (Friday 5 February) to 初三 (Monday 8) are off, so is 端午 (Wednesday 9 June); a complaint due in 10
+    # working days from Thursday 4 February counts from Tuesday 9 and runs to Monday 22 February.
+    assert [CAL.is_workday(date(2027, 2, d)) for d in (4, 5, 8, 9)] == [True, False, False, True]
+    assert not CAL.is_workday(date(2027, 6, 9))
+    assert CAL.add_working_days(at(2027, 2, 4, 10), 10) == at(2027, 2, 22, 10)
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_holidays_fixed_by_law_are_holidays_in_the_state_councils_calendar(year):
+    from routing.calendar import statutory_workday
+    from routing.holidays import holidays_by_law
+
+    law = holidays_by_law(year)
+    assert len(law) == 13 or (year == 2025 and len(law) == 12)  # 2025: 中秋 fell on 6 October, inside 国庆's week
+    assert [day for day in sorted(law) if statutory_workday(day) is not False] == []
 
 
 def test_extra_holidays_and_workdays_override_the_statutory_calendar():

@@ -37,9 +37,9 @@ async def test_a_typhoon_day_is_set_listed_and_removed_below_the_unknown_year_wa
     if unknown:
         await warnings.first.wait_for()
     texts = await warnings.all_text_contents()
-    assert [text.split("，")[0] for text in texts] == [f"{year}年法定节假日安排尚未录入" for year in unknown]
+    assert [text.split("，")[0] for text in texts] == [f"{year}年放假调休安排尚未录入" for year in unknown]
     for year, text in zip(unknown, texts):
-        assert f"{year}年法定节假日安排尚未录入，期限按周一至周五计算" in text
+        assert f"{year}年放假调休安排尚未录入，期限按周一至周五（扣除元旦、春节等法定节日当天）计算" in text
 
     await page.fill("#calendar-form [name=date]", TYPHOON_DAY)
     await page.select_option("#calendar-form [name=kind]", "holiday")

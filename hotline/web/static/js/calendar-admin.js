@@ -1,6 +1,6 @@
 // 督办 supervisor dashboard, 工作日历: the days the centre sets as holiday (台风停工, a year's 法定节假日 before the
 // library knows them) or workday (调休上班), a form to set or remove one, their history, and a warning for a year
-// whose statutory holidays are unknown (its deadlines count Monday-Friday); and 时限顺延: on a holiday set after
+// whose State Council schedule is unknown (its deadlines count Monday-Friday less the holidays fixed by law); and 时限顺延: on a holiday set after
 // open tickets' deadlines were computed, a supervisor gives the day back to those tickets (once, with a reason).
 "use strict";
 
@@ -64,7 +64,7 @@
 
   function warning(year) {
     return el("p", { class: "alert alert-error", role: "alert", dataset: { year: year.year } },
-      year.year + "年法定节假日安排尚未录入，期限按周一至周五计算",
+      year.year + "年放假调休安排尚未录入，期限按周一至周五（扣除元旦、春节等法定节日当天）计算",
       year.days.length ? "（本中心已设定该年 " + year.days.length + " 天，以设定为准）。"
         : "。请按国务院办公厅发布的安排，在下方设定该年的休息日和调休上班日。");
   }
