@@ -78,7 +78,6 @@ METRICS: tuple[Metric, ...] = (
            "replies in the period whose unsatisfied callback ended with the department's appeal upheld"),
 )
 METRIC_NAMES = tuple(m.name for m in METRICS)
-COUNT_COLUMNS = tuple(sorted({c for m in METRICS for c in (m.numerator, m.denominator) if c}))
 
 
 def rate(numerator: float, denominator: float) -> float | None:
