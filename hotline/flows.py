@@ -35,7 +35,9 @@ async def on_submission(
 
 
 def _suggest(runtime: Runtime, prepared: PreparedSubmission, text: str, category_path: str | None):
-    """Model work, run off the event loop: type/category/urgency, then ranked departments with reasons."""
+    """Model work, run off the event loop: type/category/urgency, then ranked departments with reasons. A post
+    nobody waits on is routed by the rules alone when the dispatch-history model embeds the text: the enrich
+    worker adds the model's suggestions before a dispatcher reads them."""
     classification = runtime.classifier.predict(text) if runtime.classifier is not None else None
     category, confidence = category_path, 1.0
     if category is None and classification is not None:
@@ -43,5 +45,6 @@ def _suggest(runtime: Runtime, prepared: PreparedSubmission, text: str, category
     routes = runtime.router.route(
         text, category=category, category_confidence=confidence, address=prepared.address,
         district_code=prepared.district_code, street_code=prepared.street_code,
+        with_model=not runtime.router.defers_model(prepared.submission.channel),
     )
     return classification, routes

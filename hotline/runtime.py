@@ -44,7 +44,7 @@ async def load_runtime(settings: Settings, pool: asyncpg.Pool) -> Runtime:
     except UNAVAILABLE_ERRORS:
         log.warning("database unavailable at start-up; the knowledge index fills on the first search")
     return Runtime(settings=settings, pool=pool, gazetteer=Gazetteer.load(), knowledge=knowledge,
-                   calendar=await _load_calendar(pool), router=await _load_router(settings, pool),
+                   calendar=await _load_calendar(pool), router=await load_live_router(settings, pool),
                    classifier=await _load_classifier(settings))
 
 
@@ -64,10 +64,12 @@ def routing_model_path(settings: Settings) -> Path:
     return settings.data_dir / "models" / "routing"
 
 
-async def _load_router(settings: Settings, pool: asyncpg.Pool) -> LiveRouter:
+async def load_live_router(settings: Settings, pool: asyncpg.Pool) -> LiveRouter:
     """Routing rules from the tables (seeded from the duty list file if they never were), blended with the
-    dispatch-history model when one has been trained; only departments and districts the city has."""
-    router = LiveRouter(model=await _load_routing_model(settings))
+    dispatch-history model when one has been trained; only departments and districts the city has. The API
+    routes intake with it, the worker the tickets whose model suggestions intake deferred."""
+    model, version = await _load_routing_model(settings)
+    router = LiveRouter(model=model, model_version=version)
     try:
         async with pool.acquire() as conn:
             async with conn.transaction():
@@ -78,11 +80,12 @@ async def _load_router(settings: Settings, pool: asyncpg.Pool) -> LiveRouter:
     return router
 
 
-async def _load_routing_model(settings: Settings):
+async def _load_routing_model(settings: Settings) -> tuple[Any, str | None]:
+    """(model, its version), or (None, None) when none is trained or it cannot be used."""
     model_dir = routing_model_path(settings)
     if not settings.load_models or not (model_dir / "manifest.json").exists():
         log.info("no dispatch-history model at %s; routing by rules only", model_dir)
-        return None
+        return None, None
     from routing.artifacts import load_model
 
     def load_and_warm():
@@ -95,9 +98,9 @@ async def _load_routing_model(settings: Settings):
     except ValueError as error:  # built by another version: the rules still route; the model must be retrained
         log.error("dispatch-history model not used: %s (run `hotline routing train --from-db --out %s`)",
                   error, model_dir)
-        return None
+        return None, None
     log.info("dispatch-history model %s loaded (%d departments)", manifest["model_version"], len(model.classes_))
-    return model
+    return model, manifest["model_version"]
 
 
 async def _load_classifier(settings: Settings):

@@ -25,9 +25,12 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
     wake = asyncio.Event()
     from classifier.embedders import load_embedder
     from hotline.intake.enrich import make_enricher
+    from hotline.runtime import load_live_router
 
-    enrich = make_enricher(await asyncio.to_thread(load_embedder, settings.embedder))
+    embedder = await asyncio.to_thread(load_embedder, settings.embedder)
     pool = await create_pool(settings, settings.database_url)
+    # the dispatch-history model once, like the API: it routes the posts intake routed by the rules alone
+    enrich = make_enricher(embedder, await load_live_router(settings, pool))
     listener = await connect(settings.database_url)
     await listener.add_listener("hotline_timers", lambda *_: wake.set())
     log.info("worker %s started", name)

@@ -89,11 +89,13 @@ class Router:
         street_code: str | None = None,
         matter_code: str | None = None,
         top_k: int = 5,
+        with_model: bool = True,
     ) -> list[dict]:
         """Ranked [{"department", "score", "reasons": [{"source", "detail", "weight"}]}], best first.
 
         `category` is a path such as "城乡建设/城市建设和市政管理" (any depth); the district comes from
-        `district_code`, else from `street_code`, else from the address, else from the text.
+        `district_code`, else from `street_code`, else from the address, else from the text. `with_model=False`
+        routes by the rules alone (the caller asks the model later, where its cost keeps nobody waiting).
         """
         district = district_code or (street_code[:6] if street_code else None) or self.find_district(address, text)
         evidence: dict[str, list[dict]] = defaultdict(list)
@@ -141,7 +143,7 @@ class Router:
             firm = True
 
         model_best = 0.0
-        if self.model is not None and text.strip():
+        if with_model and self.model is not None and text.strip():
             probabilities = self.model.predict_proba([text])[0]
             ranked = sorted(zip(self.model.classes_, probabilities), key=lambda pair: -pair[1])[:MODEL_TOP]
             model_best = float(ranked[0][1])

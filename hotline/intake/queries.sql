@@ -71,4 +71,22 @@ INSERT INTO repeat_candidates (ticket_id, candidate_ticket_id, same_caller, simi
 ON CONFLICT DO NOTHING;
 
 -- name: ticket_for_enrichment
-SELECT title, content, district_code FROM tickets WHERE id = $1;
+-- The ticket with the context intake routed it by: the category the agent chose (sure) or the classifier's
+-- suggestion with its confidence, and whether the dispatch-history model already made a set of suggestions.
+SELECT t.title, t.content, t.channel, t.address, t.district_code, t.street_code,
+       coalesce(t.category_path, c.label) AS category,
+       CASE WHEN c.label IS NOT NULL AND coalesce(t.category_path, c.label) = c.label
+                 AND NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.action = 'classify')
+            THEN c.confidence ELSE 1.0 END AS category_confidence,
+       EXISTS (SELECT 1 FROM routing_suggestions r WHERE r.ticket_id = t.id AND r.model_version IS NOT NULL)
+           AS routed_by_model
+FROM tickets t
+LEFT JOIN LATERAL (SELECT label, confidence FROM classification_suggestions
+                   WHERE ticket_id = t.id AND head = 'category' ORDER BY id DESC LIMIT 1) c ON true
+WHERE t.id = $1;
+
+-- name: insert_model_routes
+-- A later set of department suggestions beside intake's (every set stays stored; readers take the latest).
+INSERT INTO routing_suggestions (ticket_id, rank, department_code, score, reasons, model_version)
+SELECT $1, r.rank, r.department_code, r.score, r.reasons::jsonb, $5
+FROM unnest($2::text[], $3::real[], $4::text[]) WITH ORDINALITY AS r(department_code, score, reasons, rank);

@@ -45,9 +45,13 @@ SELECT head, label, confidence, top3, abstain, model_version, created_at
 FROM classification_suggestions WHERE ticket_id = $1 ORDER BY id;
 
 -- name: routing_suggestions
-SELECT r.rank, r.department_code, d.name AS department_name, r.score, r.reasons
+-- The latest set (each set is written by one transaction): intake's, or the one the worker made later with the
+-- dispatch-history model (model_version) for a post intake routed by the rules alone.
+SELECT r.rank, r.department_code, d.name AS department_name, r.score, r.reasons, r.model_version
 FROM routing_suggestions r JOIN departments d ON d.code = r.department_code
-WHERE r.ticket_id = $1 ORDER BY r.rank;
+WHERE r.ticket_id = $1
+  AND r.created_at = (SELECT max(created_at) FROM routing_suggestions WHERE ticket_id = $1)
+ORDER BY r.rank;
 
 -- name: repeat_candidates
 SELECT c.similarity, c.same_caller, t.ticket_number, t.status, t.title, t.content_masked, t.received_at
