@@ -137,15 +137,19 @@ async def api(shared_db_url, tmp_path_factory):
     await lifespan.__aexit__(None, None, None)
 
 
-@pytest.fixture(scope="session")
-async def tokens(api):
-    """A bearer header per test user, obtained through the real login endpoint."""
+async def log_in(client, *usernames: str) -> dict[str, dict[str, str]]:
+    """A bearer header per user (every test user when none is named), obtained through the real login endpoint."""
     headers = {}
-    for username in TEST_USERS:
-        response = await api.post("/api/v1/auth/token", data={"username": username, "password": TEST_PASSWORD})
+    for username in usernames or TEST_USERS:
+        response = await client.post("/api/v1/auth/token", data={"username": username, "password": TEST_PASSWORD})
         assert response.status_code == 200, response.text
         headers[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
     return headers
+
+
+@pytest.fixture(scope="session")
+async def tokens(api):
+    return await log_in(api)
 
 
 def needs_shared_data(*names: str):

@@ -7,7 +7,7 @@ import pytest
 
 from routing.calendar import WorkCalendar
 from tests.api.test_callbacks import callbacks, replied_ticket
-from tests.conftest import TEST_PASSWORD, TEST_USERS, make_settings, start_client
+from tests.conftest import log_in, make_settings, start_client
 
 DAYS = "/api/v1/calendar/days"
 # A Thursday in 2027, a year the statutory library does not know: Friday 2027-12-31 is no holiday by law, so it
@@ -15,14 +15,6 @@ DAYS = "/api/v1/calendar/days"
 # hours) later. 2028-01-01, a Saturday, is 元旦 by law; Sunday 2028-01-02 would be worked if set as 调休.
 START = "2027-12-30T09:00:00+08:00"
 ZONE = datetime.fromisoformat(START).tzinfo
-
-
-async def _login(client) -> dict[str, dict[str, str]]:
-    headers = {}
-    for username in TEST_USERS:
-        response = await client.post("/api/v1/auth/token", data={"username": username, "password": TEST_PASSWORD})
-        headers[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
-    return headers
 
 
 @pytest.fixture
@@ -34,7 +26,7 @@ async def processes(fresh_db_url, tmp_path):
         for _ in range(count):
             started.append(await start_client(make_settings(fresh_db_url, tmp_path / str(len(started)),
                                                             embedder="hashing")))
-        return [(client, await _login(client)) for _, _, client in started[-count:]]
+        return [(client, await log_in(client)) for _, _, client in started[-count:]]
 
     yield start
     for _, lifespan, client in started:

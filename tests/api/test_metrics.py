@@ -6,7 +6,7 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import TEST_PASSWORD, TEST_USERS, make_settings, start_client
+from tests.conftest import log_in, make_settings, start_client
 
 WEEK = {"from": "2026-03-02", "to": "2026-03-08"}  # previous period: 2026-02-23 .. 2026-03-01
 
@@ -15,11 +15,7 @@ WEEK = {"from": "2026-03-02", "to": "2026-03-08"}  # previous period: 2026-02-23
 async def clean_api(fresh_db_url, tmp_path):
     """A client on a database of its own, so every count below is ours alone."""
     app, lifespan, client = await start_client(make_settings(fresh_db_url, tmp_path, embedder="hashing"))
-    headers = {}
-    for username in TEST_USERS:
-        response = await client.post("/api/v1/auth/token", data={"username": username, "password": TEST_PASSWORD})
-        headers[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
-    yield client, headers, app.state.pool
+    yield client, await log_in(client), app.state.pool
     await client.aclose()
     await lifespan.__aexit__(None, None, None)
 

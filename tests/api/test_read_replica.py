@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from hotline.db import database_url
-from tests.conftest import TEST_PASSWORD, clone_database, make_settings, start_client
+from tests.conftest import clone_database, log_in, make_settings, start_client
 
 CLOSED_PORT_URL = "postgresql://nobody@127.0.0.1:1/none"
 # What reads from the replica (and so may lag a second): the supervisor's reports, hot issues, the audit log.
@@ -20,15 +20,6 @@ def citizen_submission() -> dict:
     return {"channel": "web", "external_id": str(uuid.uuid4()), "citizen": {"name": "张三", "phone": "13812345678"},
             "title": "路灯不亮", "content": "鹿城区五马街道解放街12号门口路灯坏了一周，晚上很黑，请尽快修。",
             "address": "温州市鹿城区五马街道解放街12号"}
-
-
-async def log_in(client, *usernames: str) -> dict[str, dict[str, str]]:
-    headers = {}
-    for username in usernames:
-        response = await client.post("/api/v1/auth/token", data={"username": username, "password": TEST_PASSWORD})
-        assert response.status_code == 200, response.text
-        headers[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
-    return headers
 
 
 def api_reads(app) -> list[str]:
