@@ -21,11 +21,12 @@ async def on_submission(
     # milliseconds the models take.
     async with runtime.pool.acquire() as conn:
         await runtime.router.refresh(conn)  # a rule edited through any process applies from the next ticket
-        classification, routes = await anyio.to_thread.run_sync(_suggest, runtime, prepared, text, category_path)
+        classification, routes, routes_model = await anyio.to_thread.run_sync(
+            _suggest, runtime, prepared, text, category_path)
         async with conn.transaction():
             ticket, created = await record_submission(
                 conn, prepared=prepared, actor=actor, category_path=category_path, classification=classification,
-                routes=routes)
+                routes=routes, routes_model=routes_model)
             if created:
                 # The same caller's open tickets now; the same event's (by text similarity) when the worker that
                 # record_submission asked for has embedded the text, which keeps the model's cost off the wait.
@@ -42,9 +43,9 @@ def _suggest(runtime: Runtime, prepared: PreparedSubmission, text: str, category
     category, confidence = category_path, 1.0
     if category is None and classification is not None:
         category, confidence = classification["category"]["label"], classification["category"]["confidence"]
+    with_model = runtime.router.model is not None and not runtime.router.defers_model(prepared.submission.channel)
     routes = runtime.router.route(
         text, category=category, category_confidence=confidence, address=prepared.address,
-        district_code=prepared.district_code, street_code=prepared.street_code,
-        with_model=not runtime.router.defers_model(prepared.submission.channel),
+        district_code=prepared.district_code, street_code=prepared.street_code, with_model=with_model,
     )
-    return classification, routes
+    return classification, routes, runtime.router.model_version if with_model else None

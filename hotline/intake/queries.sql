@@ -3,7 +3,8 @@
 -- when the claim is new, insert the ticket with its model suggestions, its receive event and the timer that
 -- asks a worker to embed it. No row back means the key was already taken: read `existing_submission`.
 -- JSON columns travel as text arrays (a list of lists would read as a 2-D array).
--- $7 is a category the caller chose (kept as given), $8 one a model suggested (kept only if in our tree).
+-- $7 is a category the caller chose (kept as given), $8 one a model suggested (kept only if in our tree);
+-- $34 the dispatch-history model's version when it took part in the routing (NULL: rules alone).
 WITH claim AS (
     INSERT INTO submissions (channel, external_id, payload_hash, received_at, ticket_id)
     VALUES ($1, $2, $3, $4, nextval(pg_get_serial_sequence('tickets', 'id')))
@@ -27,8 +28,8 @@ WITH claim AS (
     FROM ticket, unnest($21::text[], $22::text[], $23::real[], $24::text[], $25::boolean[])
                  AS s(head, label, confidence, top3, abstain)
 ), routes AS (
-    INSERT INTO routing_suggestions (ticket_id, rank, department_code, score, reasons)
-    SELECT ticket.id, r.rank, r.department_code, r.score, r.reasons::jsonb
+    INSERT INTO routing_suggestions (ticket_id, rank, department_code, score, reasons, model_version)
+    SELECT ticket.id, r.rank, r.department_code, r.score, r.reasons::jsonb, $34
     FROM ticket, unnest($27::text[], $28::real[], $29::text[]) WITH ORDINALITY
                  AS r(department_code, score, reasons, rank)
 ), event AS (

@@ -85,7 +85,7 @@ def prepare_submission(submission: SubmissionIn, gazetteer: Gazetteer) -> Prepar
 async def record_submission(
     conn: asyncpg.Connection, *, prepared: PreparedSubmission, actor: Principal | None,
     category_path: str | None = None, classification: dict[str, Any] | None = None,
-    routes: list[dict[str, Any]] | None = None,
+    routes: list[dict[str, Any]] | None = None, routes_model: str | None = None,
 ) -> tuple[asyncpg.Record, bool]:
     """Insert the ticket, its model suggestions, its first event and its enrichment timer; a repeated key
     returns the existing ticket (created=False).
@@ -105,7 +105,7 @@ async def record_submission(
         [r["department"] for r in routes], [float(r["score"]) for r in routes],
         [json.dumps(r["reasons"], ensure_ascii=False) for r in routes],
         actor.user_id if actor else None, actor_role(actor), actor.department_code if actor else None,
-        {"channel": sub.channel, "external_id": sub.external_id, "pii_found": prepared.pii_kinds},
+        {"channel": sub.channel, "external_id": sub.external_id, "pii_found": prepared.pii_kinds}, routes_model,
     )
     if ticket is not None:
         return ticket, True

@@ -91,6 +91,7 @@ async def test_a_phone_call_gets_the_models_suggestion_at_once(model_api):
     routes = await routes_of(client, number)
     assert routes[0]["department_code"] == "zhzfj"
     assert any(detail.startswith("历史派单模型 p=") for detail in model_reasons(routes))
+    assert {route["model_version"] for route in routes} == {model_version(settings)}  # stamped with its model
 
     await run_worker_once(settings)
     assert await routes_of(client, number) == routes  # the worker leaves an agent channel's suggestions alone
