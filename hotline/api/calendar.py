@@ -55,8 +55,9 @@ async def shift_deadlines(date: dt.date, body: DeadlineShiftIn, conn: Conn, acto
     Every sign or reply clock that runs in working time (not an emergency's natural time), of a ticket dispatched
     (or reopened) before the day ended and before the day became a holiday, whose deadline lies after the day's
     start, moves by exactly the working time the day took from it; its pending warning and overdue timers move
-    alike; each ticket gets a `deadline_shifted` event. Once per holiday (409 after); a day more than 30 days
-    past is refused. Removing the day later is allowed and does NOT move the deadlines back.
+    alike, and so does a 回访 still due of a reply made before; each ticket gets a `deadline_shifted` event.
+    Once per holiday (409 after); a day more than 30 days past is refused. Removing the day later is allowed and
+    does NOT move the deadlines back.
     """
     async with conn.transaction():
         return await service.shift_deadlines(conn, day=date, reason=body.reason, actor=actor, sla=sla)

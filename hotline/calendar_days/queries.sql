@@ -65,6 +65,23 @@ WHERE t.status = ANY($1::text[]) AND (t.sign_by > $2 OR t.reply_by > $2) AND r.c
 ORDER BY t.id
 FOR UPDATE OF t;
 
+-- name: due_callbacks
+-- Callbacks still due ($1: the day's start) of replies made before $2, not yet shifted over this day ($3);
+-- locked against a concurrent callback record.
+SELECT c.id, c.ticket_id, t.status, c.replied_at, c.due_at
+FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
+WHERE c.status = 'due' AND c.due_at > $1 AND c.replied_at < $2
+  AND NOT EXISTS (SELECT 1 FROM ticket_events s
+                  WHERE s.ticket_id = c.ticket_id AND s.action = 'deadline_shifted' AND s.created_at > c.replied_at
+                    AND s.data->>'date' = $3 AND s.data->'clocks' ? 'callback')
+ORDER BY c.id
+FOR UPDATE OF c;
+
+-- name: set_callback_due
+UPDATE callbacks c SET due_at = m.due_at
+FROM unnest($1::bigint[], $2::timestamptz[]) AS m(id, due_at)
+WHERE c.id = m.id;
+
 -- name: pending_clock_timers
 SELECT id, ticket_id, kind, due_at FROM timers
 WHERE ticket_id = ANY($1::bigint[]) AND kind = ANY($2::text[]) AND fired_at IS NULL AND cancelled_at IS NULL

@@ -26,7 +26,7 @@ Q = load_queries(__file__)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 HISTORY_LIMIT = 500
 SHIFT_WINDOW_DAYS = 30  # an older day's deadlines have long been judged; moving them would rewrite the record
-CLOCK_TIMERS = {"sign": timers.SIGN_KINDS, "reply": timers.REPLY_KINDS}
+CLOCK_TIMERS = {"sign": timers.SIGN_KINDS, "reply": timers.REPLY_KINDS, "callback": ["callback_overdue"]}
 DEADLINE_OF = {"sign": "sign_by", "reply": "reply_by"}
 
 
@@ -131,10 +131,14 @@ async def shift_deadlines(conn: asyncpg.Connection, *, day: date, reason: str, a
     tickets = await conn.fetch(Q.running_clocks, running, shift.starts_at, min(shift.ends_at, holiday_since),
                                day.isoformat())
     moves = [m for m in (_moved_clocks(t, shift, sla) for t in tickets) if m["after"]]
-    await _move_timers(conn, moves, shift)
+    callbacks = await _moved_callbacks(conn, shift, min(shift.ends_at, holiday_since), day)
+    await _move_timers(conn, moves + callbacks, shift)
+    await conn.execute(Q.set_callback_due, [m["callback_id"] for m in callbacks],
+                       [m["after"]["callback_due"] for m in callbacks])
     await conn.execute(Q.set_deadlines, [m["ticket"]["id"] for m in moves],
                        [m["after"].get("sign_by", m["ticket"]["sign_by"]) for m in moves],
                        [m["after"].get("reply_by", m["ticket"]["reply_by"]) for m in moves])
+    moves += callbacks
     await conn.execute(Q.insert_shift_events, [m["ticket"]["id"] for m in moves],
                        [m["ticket"]["status"] for m in moves], actor.user_id, actor_role(actor), reason, [{
                            "clocks": m["clocks"], "date": day.isoformat(), "reason": reason,
@@ -143,7 +147,8 @@ async def shift_deadlines(conn: asyncpg.Connection, *, day: date, reason: str, a
                        } for m in moves])
     await conn.execute(Q.mark_shifted, day)
     await conn.execute(Q.insert_history, day, "shift", _setting(current), _setting(current), reason, actor.user_id)
-    return {"date": day, "tickets": len(moves), "clocks": sum(len(m["clocks"]) for m in moves)}
+    return {"date": day, "tickets": len({m["ticket"]["id"] for m in moves}),
+            "clocks": sum(len(m["clocks"]) for m in moves)}
 
 
 async def _day_shift(conn: asyncpg.Connection, day: date, calendar: WorkCalendar) -> DayShift:
@@ -168,6 +173,20 @@ def _moved_clocks(ticket: asyncpg.Record, shift: DayShift, sla: SlaClock) -> dic
             moved["clocks"].append(clock)
             moved["after"][DEADLINE_OF[clock]] = after
     return moved
+
+
+async def _moved_callbacks(conn: asyncpg.Connection, shift: DayShift, replied_before: datetime,
+                           day: date) -> list[dict[str, Any]]:
+    """回访 still due over the day (the callback team was off too), each moved like a clock started at its reply."""
+    moves = []
+    for callback in await conn.fetch(Q.due_callbacks, shift.starts_at, replied_before, day.isoformat()):
+        due_at = shift.move(callback["due_at"], callback["replied_at"])
+        if due_at != callback["due_at"]:
+            ticket = {"id": callback["ticket_id"], "status": callback["status"], "callback_due": callback["due_at"],
+                      "clock_start": callback["replied_at"]}
+            moves.append({"ticket": ticket, "clocks": ["callback"], "after": {"callback_due": due_at},
+                          "callback_id": callback["id"]})
+    return moves
 
 
 async def _move_timers(conn: asyncpg.Connection, moves: list[dict[str, Any]], shift: DayShift) -> None:

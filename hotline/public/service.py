@@ -21,7 +21,7 @@ STATUS_LABELS = {
 # Steps a citizen is shown; internal ones (classification, SLA warnings, extension requests) stay inside.
 PUBLIC_STEPS = {
     "receive": "工单已受理", "answer": "已直接答复", "dispatch": "已转交承办单位办理", "sign": "承办单位已签收",
-    "return": "退回重新分派", "extension_approved": "办理期限已延长", "deadline_shifted": "办理期限因停工顺延",
+    "return": "退回重新分派", "extension_approved": "办理期限已延长", "deadline_shifted": "相关期限因停工顺延",
     "reply": "承办单位已答复",
     "callback": "已回访", "reopen": "重新办理", "close": "已办结", "merge": "已并入同类诉求办理",
 }

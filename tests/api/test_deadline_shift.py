@@ -85,7 +85,10 @@ async def test_a_typhoon_day_gives_the_running_clocks_back_their_working_time(cl
                              ("reopen", "supervisor", {"reason": "路灯仍不亮"})]:
         response = await api.post(f"/api/v1/tickets/{reopened}/{path}", headers=tokens[user], json=body)
         assert response.status_code == 200, response.text
+    awaiting_callback = await replied_ticket(api, tokens)  # 回访 due two working days after the reply
     before = {n: await ticket(api, tokens, n) for n in (dispatched, accepted, emergency, closed, reopened)}
+    callback_due = {c["ticket_number"]: c for c in (await api.get(
+        "/api/v1/callbacks", headers=supervisor, params={"status": "due"})).json()}[awaiting_callback]
 
     # The day the dispatched ticket must be signed on (today, or the first working day after it) is declared off.
     typhoon = before[dispatched]["sign_by"].astimezone(ZONE).date()
@@ -97,7 +100,7 @@ async def test_a_typhoon_day_gives_the_running_clocks_back_their_working_time(cl
 
     response = await shift(api, supervisor, typhoon)
     assert response.status_code == 200, response.text
-    assert response.json() == {"date": typhoon.isoformat(), "tickets": 3, "clocks": 5}
+    assert response.json() == {"date": typhoon.isoformat(), "tickets": 4, "clocks": 6}
     after = {n: await ticket(api, tokens, n) for n in (dispatched, accepted, emergency, closed, reopened, later)}
 
     # Each moved deadline is where it would be had the day been off when its clock started.
@@ -140,7 +143,18 @@ async def test_a_typhoon_day_gives_the_running_clocks_back_their_working_time(cl
         assert "deadline_shifted" not in [e["action"] for e in await events(api, tokens, number)]
     # The citizen following the ticket sees why its expected date moved.
     lookup = await api.post("/api/v1/public/tickets/lookup", json={"ticket_number": dispatched, "phone_last4": "5678"})
-    assert [step["label"] for step in lookup.json()["timeline"]][-1] == "办理期限因停工顺延"
+    assert [step["label"] for step in lookup.json()["timeline"]][-1] == "相关期限因停工顺延"
+
+    # The callback team was off too: the 回访 still due gets the day back, its overdue timer with it.
+    replied_at = datetime.fromisoformat(callback_due["replied_at"])
+    moved = {c["ticket_number"]: c for c in (await api.get(
+        "/api/v1/callbacks", headers=supervisor, params={"status": "due"})).json()}[awaiting_callback]
+    assert close_to(datetime.fromisoformat(moved["due_at"]), with_typhoon.add_working_days(replied_at, 2))
+    assert datetime.fromisoformat(moved["due_at"]) > datetime.fromisoformat(callback_due["due_at"])
+    assert (await pending_timers(pool, awaiting_callback))["callback_overdue"] == [
+        datetime.fromisoformat(moved["due_at"])]
+    [callback_event] = [e for e in await events(api, tokens, awaiting_callback) if e["action"] == "deadline_shifted"]
+    assert callback_event["data"]["clocks"] == ["callback"]
 
     # The pending timers moved with their deadlines (the warning at 75 % of the clock's working time); one each.
     pending = await pending_timers(pool, dispatched)

@@ -5,7 +5,7 @@ const TicketView = (() => {
   const { api, el, label, formatTime, deadlineState, remaining, departments } = Hotline;
 
   const REASON_LABELS = { dispatch: "派单说明", extension_approved: "审批意见", extension_rejected: "审批意见" };
-  const DEADLINE_LABELS = { sign_by: "签收时限", reply_by: "办结时限" };
+  const DEADLINE_LABELS = { sign_by: "签收时限", reply_by: "办结时限", callback_due: "回访时限" };
 
   function citizenText(citizen) {
     if (citizen.anonymous) return "匿名";
