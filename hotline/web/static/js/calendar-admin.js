@@ -103,7 +103,7 @@
   function shiftRow(date) {
     return el("tr", { class: "calendar-shift", dataset: { shiftFor: date } },
       el("td", { colspan: "8" },
-        el("p", { class: "hint" }, "将为设为休息日之前已派出、时限跨过 " + date + " 的在办工单补回当日的工作时间：签收、办结时限相应顺延，"
+        el("p", { class: "hint" }, "将为设为休息日之前已派出、时限跨过 " + date + " 的在办工单补回当日的工作时间：签收、办结时限以及待回访工单的回访时限相应顺延，"
           + "预警和超时提醒一并顺延，每张工单记入“时限顺延”。特急工单按自然时间计算，不顺延。每个休息日只能顺延一次，之后取消该日设定也不会恢复原时限。"),
         el("div", { class: "row-inline" },
           el("input", { name: "shift-reason", maxlength: "200", placeholder: "顺延理由（必填），如：台风停工", "aria-label": "顺延理由" }),
