@@ -161,23 +161,29 @@
     confirmRow.querySelector("input[name=shift-reason]").focus();
   }
 
-  async function onConfirmShift(button) {
-    const row = button.closest("tr");
-    const date = button.dataset.confirmShift;
-    const reason = row.querySelector("input[name=shift-reason]").value.trim();
+  // A row's action that needs its reason: refused before any request without one; the outcome said in a toast
+  // (`done` words a success), then the table read again (another supervisor may have changed the day meanwhile).
+  async function withReason(row, input, missing, call, done) {
+    const reason = row.querySelector(input).value.trim();
     if (!reason) {
-      toast("请填写顺延理由（记入每张工单和变更记录）。", "error");
+      toast(missing, "error");
       return;
     }
     await busy(row, async () => {
       try {
-        const shifted = await api("POST", DAYS + "/" + encodeURIComponent(date) + "/shift-deadlines", { reason });
-        toast("已顺延 " + shifted.tickets + " 张工单的时限", "success");
+        toast(done(await call(reason)), "success");
       } catch (error) {
         toast(failure(error), "error");
       }
       await loadCalendar();
     });
+  }
+
+  async function onConfirmShift(button) {
+    const date = button.dataset.confirmShift;
+    await withReason(button.closest("tr"), "input[name=shift-reason]", "请填写顺延理由（记入每张工单和变更记录）。",
+      (reason) => api("POST", DAYS + "/" + encodeURIComponent(date) + "/shift-deadlines", { reason }),
+      (shifted) => "已顺延 " + shifted.tickets + " 张工单的时限");
   }
 
   async function onTableClick(event) {
@@ -190,21 +196,10 @@
   }
 
   async function onRemove(button) {
-    const row = button.closest("tr");
-    const reason = row.querySelector("input[name=reason]").value.trim();
-    if (!reason) {
-      toast("请填写取消理由（记入变更记录）。", "error");
-      return;
-    }
-    await busy(row, async () => {
-      try {
-        await api("DELETE", DAYS + "/" + encodeURIComponent(button.dataset.remove) + "?" + new URLSearchParams({ reason }));
-        toast(button.dataset.remove + " 已取消设定，恢复按法定安排计算", "success");
-      } catch (error) {
-        toast(failure(error), "error");
-      }
-      await loadCalendar();
-    });
+    const date = button.dataset.remove;
+    await withReason(button.closest("tr"), "input[name=reason]", "请填写取消理由（记入变更记录）。",
+      (reason) => api("DELETE", DAYS + "/" + encodeURIComponent(date) + "?" + new URLSearchParams({ reason })),
+      () => date + " 已取消设定，恢复按法定安排计算");
   }
 
   document.addEventListener("DOMContentLoaded", () => {
