@@ -288,3 +288,22 @@ def test_the_cli_makes_a_key_that_the_facade_accepts(fresh_db_url):
     assert asyncio.run(owner())["name"] == "12345微信小程序"
     again = CliRunner().invoke(app, ["open311", "key", "12345微信小程序"], env={"HOTLINE_DATABASE_URL": fresh_db_url})
     assert again.exit_code == 1
+
+
+async def test_the_same_request_a_day_later_is_a_new_ticket(api, shared_db_url, key, services):
+    from hotline.db import connect
+
+    form = noise_form(key, services)
+    first = check("post", "json", await api.post(f"{BASE}/requests.json", data=form))[0]
+    conn = await connect(shared_db_url)
+    try:  # the first copy was filed 25 hours ago
+        await conn.execute("UPDATE open311_requests SET created_at = now() - interval '25 hours' WHERE token = $1",
+                           first["token"])
+    finally:
+        await conn.close()
+    later = await api.post(f"{BASE}/requests.json", data=form)
+    assert later.status_code == 201
+    second = check("post", "json", later)[0]
+    assert second["service_request_id"] != first["service_request_id"]
+    again = check("post", "json", await api.post(f"{BASE}/requests.json", data=form))[0]
+    assert again == second  # and its own retries return it
