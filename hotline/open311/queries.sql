@@ -47,22 +47,22 @@ UPDATE submissions SET source_system = $3 WHERE channel = $1 AND external_id = $
 SELECT r.token, t.ticket_number FROM open311_requests r JOIN tickets t ON t.id = r.ticket_id WHERE r.token = $1;
 
 -- name: service_categories
--- Level 2 and 3 categories are the services, grouped under their level 1; their keywords are the names
--- around them (a level 2's subcategories, a level 3's parent).
+-- Every category is a service, grouped under its level 1 (a level 1 under itself: "not sure which"); its keywords
+-- are the names around it (its subcategories, else its parent).
 SELECT c.id, c.level, c.path, c.name, g.name AS group_name, p.name AS parent_name,
        (SELECT string_agg(k.name, ',' ORDER BY k.id) FROM categories k
         WHERE k.parent_id = c.id AND k.name <> '其他') AS child_names
 FROM categories c
-JOIN categories p ON p.id = c.parent_id
+LEFT JOIN categories p ON p.id = c.parent_id
 JOIN categories g ON g.level = 1 AND g.path = split_part(c.path, '/', 1)
-WHERE c.level IN (2, 3) AND ($1::int IS NULL OR c.id = $1)
+WHERE $1::int IS NULL OR c.id = $1
 ORDER BY c.id;
 
 -- name: requests_by_number
 -- $1 ticket numbers. Restricted tickets (a 举报, a confidential one, one whose type is not known yet) come back
 -- too: the caller shows them as status and dates only.
 SELECT t.id, t.ticket_number, t.status, t.type, t.confidential, t.category_path, c.id AS category_id,
-       c.level AS category_level, t.content_masked, t.address, t.received_at, t.updated_at, t.reply_by,
+       t.content_masked, t.address, t.received_at, t.updated_at, t.reply_by,
        d.name AS agency, r.key_id, r.lat, r.long, r.address_id, r.media_url
 FROM tickets t
 LEFT JOIN categories c ON c.path = t.category_path
@@ -75,7 +75,7 @@ ORDER BY t.received_at DESC, t.id DESC;
 -- $1..$2 received window, $3 category paths (with their subcategories; NULL: all), $4 closed? (NULL: both),
 -- $5 limit. Restricted tickets are left out of lists.
 SELECT t.id, t.ticket_number, t.status, t.type, t.confidential, t.category_path, c.id AS category_id,
-       c.level AS category_level, t.content_masked, t.address, t.received_at, t.updated_at, t.reply_by,
+       t.content_masked, t.address, t.received_at, t.updated_at, t.reply_by,
        d.name AS agency, r.key_id, r.lat, r.long, r.address_id, r.media_url
 FROM tickets t
 LEFT JOIN categories c ON c.path = t.category_path

@@ -22,7 +22,7 @@ RETRY_WINDOW = timedelta(hours=24)  # a client's identical request within this i
 LIST_SPAN = timedelta(days=90)
 LIST_LIMIT = 1000
 CLOSED = frozenset({"answered", "closed", "merged"})
-# The service_code of a request whose category is withheld (a 举报) or not a service (none yet, or only a group).
+# The service_code of a request whose category is withheld (a 举报) or not known yet.
 UNSPECIFIED_SERVICE = "0"
 STATUS_NOTES = {
     "received": "已受理，正在分派",
@@ -99,8 +99,8 @@ class Service:
 
 def _service(row: asyncpg.Record, by_path: dict[str, Template]) -> Service:
     # A level 3 reads with its parent ("城乡规划/违章建筑"): many level-3 names ("其他") say nothing alone.
-    name = row["name"] if row["level"] == 2 else f"{row['parent_name']}/{row['name']}"
-    keywords = row["child_names"] if row["level"] == 2 else row["parent_name"]
+    name = f"{row['parent_name']}/{row['name']}" if row["level"] == 3 else row["name"]
+    keywords = row["parent_name"] if row["level"] == 3 else row["child_names"]
     return Service(code=str(row["id"]), name=name, category_path=row["path"], group=row["group_name"],
                    keywords=keywords or "", template=templates.applies_to(by_path, row["path"]))
 
@@ -212,7 +212,7 @@ def present_request(row: Any, *, client_key_id: int | None) -> dict[str, Any]:
     }
     if restricted(row):
         return shown
-    if row["category_level"] in (2, 3):
+    if row["category_id"] is not None:
         parts = row["category_path"].split("/")
         shown["service_code"] = str(row["category_id"])
         shown["service_name"] = "/".join(parts[1:]) if len(parts) == 3 else parts[-1]

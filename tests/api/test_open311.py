@@ -79,6 +79,7 @@ async def test_service_definitions_come_from_the_category_templates(api, service
     noise = services[NOISE]
     assert noise["metadata"] is True and noise["group"] == "环境保护" and noise["service_name"] == "环境污染/噪音污染"
     assert services["环境保护/环境污染"]["metadata"] is False and "噪音污染" in services["环境保护/环境污染"]["keywords"]
+    assert services["环境保护"]["group"] == "环境保护"  # a level 1 is its own service (the agent console lists it)
     for fmt in ("json", "xml"):
         definition = check("service_definition", fmt, await api.get(f"{BASE}/services/{noise['service_code']}.{fmt}"))
         by_code = {a["code"]: a for a in definition["attributes"]}
@@ -132,7 +133,7 @@ async def test_concurrent_copies_of_one_request_make_one_ticket(api, key, servic
     ({"lat": "27.99"}, "long", 400),
     ({"address_string": ""}, "address_string", 400),
     ({"service_code": "99999999999999999999"}, "service_code", 404),
-    ({"service_code": "1"}, "service_code", 404),  # a level-1 category is a group, not a service
+    ({"service_code": "0"}, "service_code", 404),  # the code reads show for a withheld category
     ({"jurisdiction_id": "example.org"}, "jurisdiction_id", 404),
     ({"device_id": "d" * 101}, "device_id", 400),
     ({"phone": "12345"}, "phone", 400),
