@@ -8,7 +8,6 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable
 
 from hotline.errors import InvalidFields
 from hotline.intake.pii import parse_phone
@@ -169,8 +168,3 @@ def split_list(value: str | None, name: str, *, limit: int = MAX_IDS, max_chars:
         raise InvalidFields([{"field": name, "reason": f"每项不能超过 {max_chars} 个字符"}])
     return items
 
-
-def one_of(items: Iterable[str] | None, allowed: frozenset[str], name: str) -> None:
-    for item in items or ():
-        if item not in allowed:
-            raise InvalidFields([{"field": name, "reason": f"可选值：{'、'.join(sorted(allowed))}"}])
