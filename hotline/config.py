@@ -22,13 +22,20 @@ class Settings(BaseSettings):
     data_dir: Path = REPO_ROOT / "var"
     shared_data_dir: Path = REPO_ROOT.parent / "shared" / "data"
     secret_key: str = DEVELOPMENT_SECRET
-    token_ttl_minutes: int = 12 * 60
+    # Access tokens are short; a page session is renewed while its user is active, up to session_max_hours after
+    # login. Disabling, moving or logging out ends a token at once whatever its expiry (hotline.auth.sessions).
+    token_ttl_minutes: int = 30
+    session_max_hours: int = 12
     demo: bool = True  # HOTLINE_DEMO=0 seeds the city structure without demo tickets
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = 256 * 1024
     max_content_chars: int = 20_000
     public_requests_per_minute: int = 60  # per address, on public intake, chat and answers
+    # The ticket lookup (number + last 4 phone digits), staff included: wrong digits per ticket number, and
+    # lookups per caller (a staff account, else the address).
+    lookup_misses_per_ticket_per_hour: int = 10
+    lookups_per_caller_per_minute: int = 20
     # Behind a reverse proxy: the proxies' addresses (comma-separated) whose X-Forwarded-For names the citizen, so
     # rate limits and lock-outs count citizens, not the proxy. None: the header is ignored (it could be forged).
     forwarded_allow_ips: str | None = None
