@@ -52,7 +52,11 @@ FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
 WHERE c.token_hash = $1;
 
 -- name: list_callbacks
-SELECT c.id, t.ticket_number, t.status AS ticket_status, t.title, c.department_code, c.due_at, c.status,
+-- A protected ticket (举报, confidential) is listed by its department copy's title: departments read this list.
+SELECT c.id, t.ticket_number, t.status AS ticket_status,
+       CASE WHEN t.type = 'report' OR t.confidential OR t.protection_kept THEN t.title_redacted ELSE t.title END
+           AS title,
+       c.department_code, c.due_at, c.status,
        c.status = 'due' AND c.due_at < now() AS overdue, c.attempts, c.reached, c.resolved, c.satisfaction,
        c.not_callable_reason, c.answered_via, c.review, c.replied_at, c.completed_at
 FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
@@ -66,7 +70,10 @@ ORDER BY c.due_at, c.id
 LIMIT $3;
 
 -- name: latest_callback_view
-SELECT c.id, t.ticket_number, t.status AS ticket_status, t.title, c.department_code, c.due_at, c.status,
+SELECT c.id, t.ticket_number, t.status AS ticket_status,
+       CASE WHEN t.type = 'report' OR t.confidential OR t.protection_kept THEN t.title_redacted ELSE t.title END
+           AS title,
+       c.department_code, c.due_at, c.status,
        c.status = 'due' AND c.due_at < now() AS overdue, c.attempts, c.reached, c.resolved, c.satisfaction,
        c.not_callable_reason, c.answered_via, c.review, c.replied_at, c.completed_at
 FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
