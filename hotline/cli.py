@@ -16,8 +16,10 @@ from hotline.config import Settings
 app = typer.Typer(help="12345 hotline platform", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="staff accounts", no_args_is_help=True)
 bench_app = typer.Typer(help="benchmarks: each prints one JSON line", no_args_is_help=True)
+redaction_app = typer.Typer(help="the 举报 redaction departments read", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(bench_app, name="bench")
+app.add_typer(redaction_app, name="redaction")
 
 
 def _mount_model_commands() -> None:
@@ -347,6 +349,18 @@ def user_list() -> None:
     for r in rows:
         typer.echo(f"{r['username']:20s} {r['role']:10s} {r['department_code'] or '-':14s} "
                    f"{'yes' if r['active'] else 'no':6s} {'yes' if r['locked'] else 'no'}")
+
+
+@redaction_app.command("evaluate")
+def redaction_evaluate(
+    data_dir: Optional[Path] = typer.Option(None, help="the shared data folder (default: ../shared/data)"),
+) -> None:
+    """Recall of names, addresses and numbers, and the reported places kept, on the labelled real messages:
+    prints one JSON line per labelled set (tuning, held_out) with the missed spans' positions."""
+    from hotline.intake.redaction_eval import evaluate
+
+    result = evaluate(data_dir or _settings().shared_data_dir)
+    typer.echo(json.dumps(result, ensure_ascii=False))
 
 
 @bench_app.command("intake")

@@ -64,3 +64,9 @@ async def hit_rate_limit(conn: asyncpg.Connection, *, key: str, limit: int, wind
     if row["hits"] > limit:
         raise TooManyRequests(f"more than {limit} requests per {window_s} s; slow down",
                               retry_after=max(1, row["retry_after"]))
+
+
+async def check_budget(conn: asyncpg.Connection, *, key: str, limit: int, window_s: int) -> None:
+    """Refuse when `key` has used its budget in the current window (without counting this request)."""
+    if await conn.fetchval(Q.bucket_hits, key, window_s) >= limit:
+        raise TooManyRequests(f"more than {limit} tries per {window_s} s; try later", retry_after=window_s)

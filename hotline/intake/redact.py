@@ -42,6 +42,9 @@ _PLACE_SUFFIX = re.compile(
     "商|中心|公园|寺|庙|塔|厅|馆|会所|网吧|茶|酒吧|家园|新村|地块|工地|片区|菜场|农贸|物流|加油站|停车场|码头|"
     "药店|诊所|批发|餐|烧烤|小吃|汽车|驾校|工业|开发|景区|水库|大道|高速|隧道|车站|机场|电站|仓库|养殖|农庄|作坊|"
     "场|坊|阁|居|轩|斋|号)")
+# Words jieba's dictionary or its HMM calls names in citizens' messages, which are none.
+_NOT_NAMES = frozenset({"左转", "左拐", "右转", "高达", "应予以", "司考", "白改黑", "商转公", "服务中", "有利益", "何时能",
+                        "何时休", "明地几", "段长度"})
 _PLACE_SUFFIX_SECOND = re.compile("^(?:场|厂|店|馆|村|镇|园|苑|湾|庄|塘|港|寺)")
 # 老/小 + a surname that is a word, not a person (小时, 老师, 小金库, 小高层...).
 _FAMILIAR_WORDS = (
@@ -55,7 +58,9 @@ _FAMILIAR_WORDS = (
 
 _HONORIFIC = ("先生|女士|小姐|师傅|阿姨|大爷|大妈|大姐|大哥|老师|同学|同志|老板娘|老板|总经理|经理|主任|书记|"
               "局长|科长|处长|队长|所长|站长|院长|校长|医生|护士|律师|警官|市长|县长|区长|镇长|乡长|村长|厅长|省长|"
-              "部长|主席|委员|检察长|庭长|法官|支书|会计|组长|社长|行长|董事长|厂长|矿长|场长|厅|总|工|某某|某")
+              "部长|主席|委员|检察长|庭长|法官|支书|会计|组长|社长|行长|董事长|厂长|矿长|场长|厅|某某|某|"
+              # 总 (王总) only where a name stands, never inside a word (资金总额)
+              "总(?=[，。,.:：、；;！？\\s]|等|说|亲|答|表|称|的|在|和|与|要|让|叫|是|也|就|还|都)")
 _SELF_NAMED = re.compile(rf"(?:我叫|我名叫|我名|本人叫|名叫|叫做|我是|我系|本人是|本人)\s*({_SURNAME}[{_CJK}]{{1,2}})")
 # Words that label the person named next (姓名：, 举报人：, 原告；...): the name need not open with a common surname.
 _NAME_LABELS = ("姓名|名字|联系人|举报人|投诉人|反映人|报告人|求助人|申请人|控告人|原告|被告|负责人|法定代表人|法人|"
@@ -78,6 +83,8 @@ _LISTED = re.compile(rf"{_SURNAME}[{_CJK}]{{1,2}}(?:、{_SURNAME}[{_CJK}]{{1,2}}
 _SURNAME_FORM = re.compile(rf"{_SURNAME}姓?(?:{_HONORIFIC})")
 _FAMILIAR = re.compile(rf"[老小]({_SURNAME})")
 _SURNAME_IS = re.compile(rf"姓\s*({_SURNAME})")
+# Honorifics that only ever follow a person (张先生 even where jieba reads 张先 as a word).
+_PERSON_WORDS = ("先生", "女士", "小姐", "师傅", "阿姨", "大爷", "大妈", "某某", "某")
 _STARTS_WITH_SURNAME = re.compile(_SURNAME)
 
 # The reporter's own address: after the words that say "I live at", up to the end of the clause.
@@ -96,6 +103,10 @@ _UNIT_LEVEL = re.compile(
     rf"|[{_NUM}]+\s*(?:栋|幢|号楼)\s*[0-9]{{3,4}}(?![0-9])")
 _LONG_NUMBER = re.compile(r"(?<![0-9])[0-9](?:[ .-]?[0-9]){6,}(?![0-9])")
 
+RARE_WORD_FREQ = 50  # jieba dictionary counts: real names are rare words there, or absent
+COMMON_WORD_FREQ = 200
+# Surnames that are also everyday characters on their own.
+AMBIGUOUS_SURNAMES = frozenset("和向于应何安高余任万钱严常温石方白时明解全成司古路游管车项连左上中时关齐易")
 _lock = threading.Lock()
 _pos_tokenizer = None
 
@@ -176,6 +187,36 @@ def _in_book_title(text: str, start: int) -> bool:
     return opened > closed
 
 
+def _plausible_name_start(start: int, tokens: list[tuple[str, str, int, int]]) -> bool:
+    """A surname found by a pattern opens a name only where jieba starts a word, and that word is the surname
+    itself, a name, or a rare word: 周边, 安全, 曾经, 马路, 谢谢 are words, not people. A surname that is also
+    an everyday character (和, 向, 于...) must be followed by a rare word (和同学 is no one)."""
+    for i, (word, flag, w_start, _) in enumerate(tokens):
+        if w_start == start:
+            if word in COMPOUND_SURNAMES or (len(word) > 1 and _rare_or_name(word, flag)):
+                return True
+            if len(word) != 1:
+                return False
+            following = tokens[i + 1] if i + 1 < len(tokens) else None
+            return word not in AMBIGUOUS_SURNAMES or (
+                following is not None and len(following[0]) <= 2 and _frequency(following[0]) < RARE_WORD_FREQ)
+        if w_start > start:
+            return False
+    return False
+
+
+def _frequency(word: str) -> int:
+    return _pos().tokenizer.FREQ.get(word) or 0
+
+
+def _rare_or_name(word: str, flag: str) -> bool:
+    """jieba's dictionary tags many everyday words as names (谢谢, 明白, 安静 are `nr` there): a name it finds
+    must be rare in its dictionary, and not open with an everyday word (何时能, 严肃查处, 安全措施)."""
+    if _frequency(word) >= RARE_WORD_FREQ or not (flag.startswith("nr") or flag in ("x", "n")):
+        return False
+    return len(word) < 3 or _frequency(word[:2]) < COMMON_WORD_FREQ
+
+
 def _is_place(text: str, end: int) -> bool:
     """What follows makes it a place or an organisation: 黄龙|商贸城, 谷塘|渔场 (not 张伟|家楼下)."""
     if _PLACE_SUFFIX.match(text[end:end + 3]):
@@ -191,6 +232,8 @@ def _name_spans(text: str, reporter: Reporter, tokens: list[tuple[str, str, int,
             spans.append(Span("name", match.start(), match.end()))
     for match in [*_SELF_NAMED.finditer(text), *_ROLE_THEN_NAME.finditer(text)]:
         start = match.start(1)
+        if not _plausible_name_start(start, tokens):
+            continue
         surname_len = 2 if text[start:start + 2] in COMPOUND_SURNAMES else 1
         length = _name_length(text, start, surname_len, tokens)
         if length > surname_len and not _is_place(text, start + length):
@@ -202,23 +245,29 @@ def _name_spans(text: str, reporter: Reporter, tokens: list[tuple[str, str, int,
             spans.append(Span("name", match.start(1), match.start(1) + min(cut, 3)))
     for match in _NAME_THEN_TITLE.finditer(text):
         name = match.group(1)
-        if len(name) >= 2 and all(_name_char(c) and not _PLACE_SUFFIX.match(c) for c in name[1:]):
+        if len(name) >= 2 and all(_name_char(c) and not _PLACE_SUFFIX.match(c) for c in name[1:]) \
+                and _plausible_name_start(match.start(1), tokens):
             spans.append(Span("name", match.start(1), match.end(1)))
     spans += [Span("name", m.start(), m.end()) for m in _PINYIN_NAME.finditer(text)]
     for pattern in (_DESCRIBED, _LISTED):
         for match in pattern.finditer(text):
-            for part in re.finditer(r"[^、]+", match.group()):
-                spans.append(Span("name", match.start() + part.start(), match.start() + part.end()))
-    spans += [Span("name", m.start(), m.end()) for m in _SURNAME_FORM.finditer(text)]  # 张先生, 王某
-    spans += [Span("name", m.start(1), m.end(1)) for m in _SURNAME_IS.finditer(text)]  # 姓张
+            parts = [(match.start() + p.start(), match.start() + p.end())
+                     for p in re.finditer(r"[^、]+", match.group())]
+            if all(_plausible_name_start(start, tokens) and not _is_place(text, end) for start, end in parts):
+                spans += [Span("name", start, end) for start, end in parts]
+    spans += [Span("name", m.start(), m.end()) for m in _SURNAME_FORM.finditer(text)  # 张先生, 王某
+              if _plausible_name_start(m.start(), tokens) or text[m.start() + 1:m.start() + 3] in _PERSON_WORDS
+              or text[m.start() + 1:m.start() + 2] in _PERSON_WORDS]
+    spans += [Span("name", m.start(1), m.end(1)) for m in _SURNAME_IS.finditer(text)  # 姓张 (not 百姓)
+              if text[m.start() - 1:m.start()] != "百"]
     for match in _FAMILIAR.finditer(text):  # 老张, 小王
         if not text.startswith(_FAMILIAR_WORDS, match.start()) and not _is_place(text, match.end()):
             spans.append(Span("name", match.start(), match.end()))
     for word, flag, start, end in tokens:
-        # jieba tags many words as names (小金库, 黄龙...): a name it finds must open with a surname and not
-        # be followed by what makes it a place or an organisation.
-        if flag.startswith("nr") and 2 <= len(word) <= 4 and _STARTS_WITH_SURNAME.match(word) \
-                and not _is_place(text, end) and not _PLACE_SUFFIX.match(word[-1]) \
+        # jieba tags many words as names (小金库, 谢谢, 黄龙...): a name it finds must be rare, open with a
+        # surname and not be followed by what makes it a place or an organisation.
+        if flag.startswith("nr") and (2 <= len(word) <= 3 or word[:2] in COMPOUND_SURNAMES) \
+                and _STARTS_WITH_SURNAME.match(word) and word not in _NOT_NAMES and _rare_or_name(word, flag) and not _is_place(text, end) and not _PLACE_SUFFIX.match(word[-1]) \
                 and not text.startswith(_FAMILIAR_WORDS, start) and not _in_book_title(text, start):
             spans.append(Span("name", start, end))
     # A name found once is hidden wherever else it is written.
