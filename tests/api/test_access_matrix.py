@@ -32,6 +32,8 @@ ACCESS = {
     ("GET", "/api/v1/tickets/{ticket_number}"): STAFF,
     ("GET", "/api/v1/tickets/{ticket_number}/events"): STAFF,
     ("GET", "/api/v1/tickets/{ticket_number}/suggestions"): OFFICE,
+    ("GET", "/api/v1/tickets/{ticket_number}/department-copy"): OFFICE,
+    ("PUT", "/api/v1/tickets/{ticket_number}/department-copy"): OFFICE,
     ("POST", "/api/v1/tickets/{ticket_number}/merge"): OFFICE,
     ("POST", "/api/v1/tickets/{ticket_number}/classification"): OFFICE,
     ("POST", "/api/v1/tickets/{ticket_number}/dispatch"): OFFICE,
@@ -100,6 +102,7 @@ QUERIES = {
 }
 REASON = {"reason": "核查需要"}
 BODIES = {
+    "/api/v1/tickets/{ticket_number}/department-copy": lambda: {"content": "解放街路灯不亮"},
     "/api/v1/admin/users": lambda: {"username": f"probe-{uuid.uuid4().hex[:8]}", "role": "agent", **REASON},
     "/api/v1/admin/users/{username}": lambda: {"role": "supervisor", **REASON},
     "/api/v1/admin/users/{username}/disable": lambda: REASON,

@@ -68,6 +68,13 @@ async def test_a_confidential_report_reaches_the_department_without_the_reporter
     assert number in await department_finds(api, tokens, "解放街90号")  # the reported place is searchable
     listed = (await api.get("/api/v1/tickets", params={"page_size": 100}, headers=tokens["dept_zjj"])).text
     assert NAME not in listed and PHONE[-4:] not in listed
+    # Its reply opens a callback: the department's callback list names the ticket by its copy too.
+    for step, body in (("sign", None), ("reply", {"content": "已现场核查，责令店主自行拆除。"})):
+        assert (await api.post(f"/api/v1/tickets/{number}/{step}", headers=tokens["dept_zjj"],
+                               json=body)).status_code == 200
+    callbacks = await api.get("/api/v1/callbacks", headers=tokens["dept_zjj"])
+    [mine] = [c for c in callbacks.json() if c["ticket_number"] == number]
+    assert "张" not in (mine["title"] or "") and "举报违章搭建" in mine["title"]
 
 
 async def test_every_report_is_protected_flag_or_not_and_the_agent_sees_what_the_department_will(api, tokens):
