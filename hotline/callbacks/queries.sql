@@ -91,7 +91,8 @@ RETURNING id;
 
 -- name: list_supervision_orders
 SELECT o.id, t.ticket_number, o.department_code, d.name AS department_name, o.cause, o.note, o.status,
-       u.username AS issued_by, o.created_at, o.answered_at
+       u.username AS issued_by, o.created_at, o.answered_at,
+       t.type, t.confidential, t.protection_kept, t.citizen_name, t.citizen_phone, t.citizen_id_number
 FROM supervision_orders o
 JOIN tickets t ON t.id = o.ticket_id
 JOIN departments d ON d.code = o.department_code

@@ -75,6 +75,14 @@ async def test_a_confidential_report_reaches_the_department_without_the_reporter
     callbacks = await api.get("/api/v1/callbacks", headers=tokens["dept_zjj"])
     [mine] = [c for c in callbacks.json() if c["ticket_number"] == number]
     assert "张" not in (mine["title"] or "") and "举报违章搭建" in mine["title"]
+    # A supervisor's order note naming the reporter reaches the department redacted.
+    ordered = await api.post(f"/api/v1/tickets/{number}/supervision-orders", headers=tokens["supervisor"],
+                             json={"note": f"举报人{NAME}（{PHONE}）多次来电催办，请加快办理"})
+    assert ordered.status_code == 201, ordered.text
+    orders = await api.get("/api/v1/supervision-orders", headers=tokens["dept_zjj"])
+    [order] = [o for o in orders.json() if o["ticket_number"] == number]
+    assert NAME not in order["note"] and PHONE not in order["note"] and "请加快办理" in order["note"]
+    assert [hidden for hidden in HIDDEN if hidden in await department_reads(api, tokens, number)] == []
 
 
 async def test_every_report_is_protected_flag_or_not_and_the_agent_sees_what_the_department_will(api, tokens):
