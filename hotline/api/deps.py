@@ -15,27 +15,6 @@ from routing.sla import SlaClock
 SESSION_COOKIE = "hotline_session"
 
 
-async def _connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
-    async with request.app.state.pool.acquire() as conn:
-        yield conn
-
-
-async def _read_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
-    pool = request.app.state.read_pool
-    try:
-        conn = await pool.acquire()
-    except asyncpg.PostgresError as error:  # a replica refusing the login or lacking the database is down for us
-        raise ConnectionError(f"the read replica refused the connection: {type(error).__name__}") from error
-    try:
-        yield conn
-    finally:
-        await pool.release(conn)
-
-
-def _settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
 async def checked_claims(request: Request, token: str) -> TokenClaims:
     """A token verified by signature and shape, then against its account and session as they stand now."""
     claims = read_claims(token, secret=request.app.state.settings.secret_key)
@@ -79,6 +58,31 @@ def renew_session_if_due(request: Request, claims: TokenClaims) -> None:
     request.state.renewed_session = issue_token(
         claims.principal, secret=settings.secret_key, ttl_minutes=settings.token_ttl_minutes, epoch=claims.epoch,
         session_id=claims.session_id, session_started_at=claims.session_started_at)
+
+
+async def _connection(request: Request, _: Annotated[TokenClaims | None, Depends(_claims)]
+                      ) -> AsyncIterator[asyncpg.Connection]:
+    # Who is calling is settled first: the session check takes a pooled connection of its own for a moment, and
+    # must never wait for one while this request holds another (a full pool would deadlock).
+    async with request.app.state.pool.acquire() as conn:
+        yield conn
+
+
+async def _read_connection(request: Request, _: Annotated[TokenClaims | None, Depends(_claims)]
+                           ) -> AsyncIterator[asyncpg.Connection]:
+    pool = request.app.state.read_pool
+    try:
+        conn = await pool.acquire()
+    except asyncpg.PostgresError as error:  # a replica refusing the login or lacking the database is down for us
+        raise ConnectionError(f"the read replica refused the connection: {type(error).__name__}") from error
+    try:
+        yield conn
+    finally:
+        await pool.release(conn)
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
 
 
 async def _principal(claims: Annotated[TokenClaims | None, Depends(_claims)]) -> Principal | None:

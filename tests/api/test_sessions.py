@@ -215,3 +215,19 @@ async def test_the_command_line_lists_moves_and_disables_accounts(api, tokens, s
     refused = await asyncio.to_thread(CliRunner().invoke, app, ["user", "set", "nobody-at-all", "--role", "agent"],
                                       env={"HOTLINE_DATABASE_URL": shared_db_url})
     assert refused.exit_code == 1 and "not found" in refused.output
+
+
+async def test_session_checks_never_wait_for_a_connection_their_request_holds(fresh_db_url, tmp_path):
+    """Every request checks its token in the database: with the pool full of requests, the check must not wait
+    for a connection one of them holds (that would hang every request)."""
+    settings = make_settings(fresh_db_url, tmp_path, embedder="hashing", pool_min_size=1, pool_max_size=2)
+    app, lifespan, client = await start_client(settings)
+    try:
+        headers = list((await log_in(client, "agent", "supervisor", "admin", "dept_zjj", "dept_zhzfj")).values())
+        app.state.sessions.forget()  # every check goes to the database
+        responses = await asyncio.wait_for(asyncio.gather(*(
+            client.get("/api/v1/tickets", headers=headers[i % len(headers)]) for i in range(20))), timeout=60)
+        assert {r.status_code for r in responses} == {200}
+    finally:
+        await client.aclose()
+        await lifespan.__aexit__(None, None, None)

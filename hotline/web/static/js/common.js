@@ -265,7 +265,13 @@ const Hotline = (() => {
   function keepAlive() {
     if (!document.body.dataset.role || Date.now() - lastKeepAlive < KEEP_ALIVE_MS) return;
     lastKeepAlive = Date.now();
-    api("GET", "/api/v1/auth/session").catch(() => {});
+    // Not through api(): a session that ended while the page sat idle is said, not left for a redirect that
+    // would lose what the user is typing.
+    fetch("/api/v1/auth/session", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => {
+        if (response.status === 401) toast("登录已超时或已被注销：请先复制未保存的内容，再重新登录。", "error");
+      })
+      .catch(() => {});
   }
 
   document.addEventListener("DOMContentLoaded", () => {
