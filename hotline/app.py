@@ -11,8 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from hotline.api import (
-    audit, auth, calendar, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics, open311,
-    open311_keys, public, routing_rules, sla, submissions, tickets,
+    admin_users, audit, auth, calendar, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics,
+    open311, open311_keys, public, routing_rules, sla, submissions, tickets,
 )
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS, create_pool, create_read_pool
@@ -20,7 +20,8 @@ from hotline.errors import DomainError
 from hotline.middleware import BodyLimitMiddleware
 from hotline.runtime import load_runtime
 from hotline.web import pages
-from hotline.web.session import CsrfMiddleware
+from hotline.auth.sessions import SessionChecker
+from hotline.web.session import CsrfMiddleware, SessionRenewalMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.pool = pool
         app.state.read_pool = read_pool
         app.state.runtime = runtime
+        app.state.sessions = SessionChecker()
         try:
             yield
         finally:
@@ -89,11 +91,12 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="12345 政务服务便民热线", version="0.1.0", lifespan=lifespan)
     _install_error_handlers(app)
+    app.add_middleware(SessionRenewalMiddleware, settings=settings)
     app.add_middleware(CsrfMiddleware, secret_key=settings.secret_key)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,  # outermost
                        larger_for={knowledge.IMPORT_PATH: knowledge.IMPORT_MAX_BYTES})
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
-                   metrics, public, audit, hot_issues, routing_rules, calendar, open311_keys):
+                   metrics, public, audit, hot_issues, routing_rules, calendar, open311_keys, admin_users):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

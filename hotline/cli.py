@@ -20,6 +20,8 @@ open311_app = typer.Typer(help="Open311 GeoReport v2: outside systems' API keys"
 app.add_typer(user_app, name="user")
 app.add_typer(bench_app, name="bench")
 app.add_typer(open311_app, name="open311")
+redaction_app = typer.Typer(help="the 举报 redaction departments read", no_args_is_help=True)
+app.add_typer(redaction_app, name="redaction")
 
 
 def _mount_model_commands() -> None:
@@ -253,33 +255,52 @@ def _ensure_classifier(settings: Settings) -> None:
     train_default(model_dir, shared)
 
 
+def _cli_actor():
+    import getpass
+
+    from hotline.auth.accounts import Actor
+
+    return Actor(user_id=None, name=f"cli:{getpass.getuser()}")
+
+
+def _account_change(work) -> object:
+    """Run one account change in a transaction; a refused change prints its reason and exits 1."""
+    from hotline.errors import DomainError
+
+    settings = _database(_settings())
+
+    async def run(conn):
+        async with conn.transaction():
+            return await work(conn)
+
+    try:
+        return asyncio.run(_with_connection(settings, run))
+    except DomainError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+
+
+_REASON = typer.Option("command line", help="why (kept in the account's history)")
+
+
 @user_app.command("add")
 def user_add(
     username: str,
     role: str = typer.Option(..., help="agent | department | supervisor | admin"),
     department: Optional[str] = typer.Option(None, help="department code (for the department role)"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="read the password from stdin"),
+    reason: str = _REASON,
 ) -> None:
     """Create a staff account."""
-    from hotline.auth.service import create_user
-    from hotline.errors import DomainError
+    from hotline.auth.accounts import add_user
 
     if not password_stdin:
         typer.echo("give the password on stdin with --password-stdin", err=True)
         raise typer.Exit(2)
     password = sys.stdin.readline().rstrip("\r\n")
-    settings = _database(_settings())
-
-    async def add(conn):
-        async with conn.transaction():
-            return await create_user(conn, username=username, password=password, role=role,
-                                     department_code=department)
-
-    try:
-        principal = asyncio.run(_with_connection(settings, add))
-    except DomainError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        raise typer.Exit(1) from None
+    principal, _ = _account_change(lambda conn: add_user(
+        conn, actor=_cli_actor(), username=username, role=role, department_code=department, display_name=None,
+        password=password, reason=reason))
     typer.echo(f"created user {principal.username} ({principal.role}) id={principal.user_id}")
 
 
@@ -305,6 +326,67 @@ def open311_key(
         raise typer.Exit(1) from None
     typer.echo(f"Open311 key {row['id']} for {row['name']} (shown once, keep it safe):")
     typer.echo(key)
+
+
+@user_app.command("disable")
+def user_disable(username: str, reason: str = _REASON) -> None:
+    """Disable an account: it cannot log in, and its live tokens get 401 within 2 seconds."""
+    from hotline.auth.accounts import set_active
+
+    _account_change(lambda conn: set_active(conn, actor=_cli_actor(), username=username, active=False,
+                                            reason=reason))
+    typer.echo(f"disabled {username}; its sessions are ended")
+
+
+@user_app.command("enable")
+def user_enable(username: str, reason: str = _REASON) -> None:
+    """Enable a disabled account again (it logs in anew)."""
+    from hotline.auth.accounts import set_active
+
+    _account_change(lambda conn: set_active(conn, actor=_cli_actor(), username=username, active=True,
+                                            reason=reason))
+    typer.echo(f"enabled {username}")
+
+
+@user_app.command("set")
+def user_set(
+    username: str,
+    role: Optional[str] = typer.Option(None, help="agent | department | supervisor | admin"),
+    department: Optional[str] = typer.Option(None, help="department code (for the department role)"),
+    reason: str = _REASON,
+) -> None:
+    """Move an account to another role and/or department; its sessions end at once."""
+    from hotline.auth.accounts import set_user
+
+    changes = {"department_code": department} if department is not None else {}
+    after = _account_change(lambda conn: set_user(conn, actor=_cli_actor(), username=username, reason=reason,
+                                                  role=role, **changes))
+    typer.echo(f"{username}: role {after['role']}, department {after['department_code'] or '-'}; "
+               "its sessions are ended")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Every staff account: username, role, department, active, locked."""
+    from hotline.auth.accounts import list_users
+
+    rows = _account_change(lambda conn: list_users(conn))
+    typer.echo(f"{'username':20s} {'role':10s} {'department':14s} {'active':6s} locked")
+    for r in rows:
+        typer.echo(f"{r['username']:20s} {r['role']:10s} {r['department_code'] or '-':14s} "
+                   f"{'yes' if r['active'] else 'no':6s} {'yes' if r['locked'] else 'no'}")
+
+
+@redaction_app.command("evaluate")
+def redaction_evaluate(
+    data_dir: Optional[Path] = typer.Option(None, help="the shared data folder (default: ../shared/data)"),
+) -> None:
+    """Recall of names, addresses and numbers, and the reported places kept, on the labelled real messages:
+    prints one JSON line per labelled set (tuning, held_out) with the missed spans' positions."""
+    from hotline.intake.redaction_eval import evaluate
+
+    result = evaluate(data_dir or _settings().shared_data_dir)
+    typer.echo(json.dumps(result, ensure_ascii=False))
 
 
 @bench_app.command("intake")

@@ -22,7 +22,10 @@ class Settings(BaseSettings):
     data_dir: Path = REPO_ROOT / "var"
     shared_data_dir: Path = REPO_ROOT.parent / "shared" / "data"
     secret_key: str = DEVELOPMENT_SECRET
-    token_ttl_minutes: int = 12 * 60
+    # Access tokens are short; a page session is renewed while its user is active, up to session_max_hours after
+    # login. Disabling, moving or logging out ends a token at once whatever its expiry (hotline.auth.sessions).
+    token_ttl_minutes: int = 30
+    session_max_hours: int = 12
     demo: bool = True  # HOTLINE_DEMO=0 seeds the city structure without demo tickets
     host: str = "127.0.0.1"
     port: int = 8000
@@ -34,6 +37,10 @@ class Settings(BaseSettings):
     open311_reads_per_minute: int = 30
     open311_key_requests_per_minute: int = 600
     open311_jurisdiction_id: str = "wenzhou.gov.cn"  # the one jurisdiction this endpoint serves
+    # The ticket lookup (number + last 4 phone digits), staff included: wrong digits per ticket number, and
+    # lookups per caller (a staff account, else the address).
+    lookup_misses_per_ticket_per_hour: int = 10
+    lookups_per_caller_per_minute: int = 20
     # Behind a reverse proxy: the proxies' addresses (comma-separated) whose X-Forwarded-For names the citizen, so
     # rate limits and lock-outs count citizens, not the proxy. None: the header is ignored (it could be forged).
     forwarded_allow_ips: str | None = None

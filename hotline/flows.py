@@ -8,10 +8,12 @@ import anyio
 import asyncpg
 
 from hotline.auth.tokens import Principal
+from hotline.intake.redact import Reporter
 from hotline.intake.repeats import find_repeats
 from hotline.intake.schemas import SubmissionIn
 from hotline.intake.service import PreparedSubmission, prepare_submission, record_submission
 from hotline.runtime import Runtime
+from hotline.tickets import protection
 
 
 async def on_submission(
@@ -25,12 +27,14 @@ async def on_submission(
     # milliseconds the models take.
     async with runtime.pool.acquire() as conn:
         await runtime.router.refresh(conn)  # a rule edited through any process applies from the next ticket
-        classification, routes, routes_model = await anyio.to_thread.run_sync(
+        classification, routes, routes_model, department_copy = await anyio.to_thread.run_sync(
             _suggest, runtime, prepared, text, category_path)
         async with conn.transaction():
             ticket, created = await record_submission(
                 conn, prepared=prepared, actor=actor, category_path=category_path, classification=classification,
                 routes=routes, routes_model=routes_model)
+            if created and department_copy is not None:
+                await protection.store_copy(conn, ticket_id=ticket["id"], copy=department_copy)
             if created:
                 # The same caller's open tickets now; the same event's (by text similarity) when the worker that
                 # record_submission asked for has embedded the text, which keeps the model's cost off the wait.
@@ -54,4 +58,13 @@ def _suggest(runtime: Runtime, prepared: PreparedSubmission, text: str, category
         text, category=category, category_confidence=confidence, address=prepared.address,
         district_code=prepared.district_code, street_code=prepared.street_code, with_model=with_model,
     )
-    return classification, routes, runtime.router.model_version if with_model else None
+    # A 举报 (as the classifier reads it) or a confidential contact gets its department copy now, beside the model.
+    type_head = (classification or {}).get("type")
+    reported = type_head is not None and not type_head["abstain"] and type_head["label"] == "report"
+    department_copy = None
+    if reported or prepared.submission.citizen.confidential:
+        citizen = prepared.submission.citizen
+        department_copy = protection.redacted_copy(
+            title=prepared.title, content=prepared.content, address=prepared.address,
+            reporter=Reporter(name=citizen.name, phone=citizen.phone, id_number=citizen.id_number))
+    return classification, routes, runtime.router.model_version if with_model else None, department_copy

@@ -36,6 +36,10 @@ async def load_runtime(settings: Settings, pool: asyncpg.Pool) -> Runtime:
     from classifier.embedders import load_embedder
 
     embedder = await anyio.to_thread.run_sync(load_embedder, settings.embedder)
+    if settings.load_models:  # the 举报 redactor's part-of-speech dictionary (about a second); tests load it on use
+        from hotline.intake import redact
+
+        await anyio.to_thread.run_sync(redact.load)
     knowledge = LiveKnowledgeIndex(embedder)
     try:
         async with pool.acquire() as conn:

@@ -20,3 +20,8 @@ RETURNING hits, extract(epoch FROM window_start + make_interval(secs => $2) - no
 
 -- name: prune_buckets
 DELETE FROM rate_buckets WHERE window_start < now() - interval '1 hour';
+
+-- name: bucket_hits
+-- The current window's count for a key, without counting this look.
+SELECT coalesce((SELECT hits FROM rate_buckets
+                 WHERE key = $1 AND window_start = to_timestamp(floor(extract(epoch FROM now()) / $2) * $2)), 0);

@@ -11,7 +11,10 @@ from hotline.sql import load_queries
 Q = load_queries(__file__)
 LOGIN_WINDOW_S = 15 * 60
 MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_ADDRESS = 20
+# Past this many failures from one address its logins are slowed, never refused: a whole call centre may sit
+# behind one NAT address, and its staff with the right password must still get in.
+SLOW_AFTER_FAILURES_PER_ADDRESS = 20
+MAX_ADDRESS_DELAY_S = 8.0
 
 
 class TooManyRequests(DomainError):
@@ -30,14 +33,21 @@ def _retry_after(oldest: datetime | None) -> int:
     return max(1, int(LOGIN_WINDOW_S - elapsed) + 1)
 
 
-async def check_login_allowed(conn: asyncpg.Connection, *, username: str, address: str) -> None:
+def address_delay(failures: int) -> float:
+    """Seconds a login from an address waits before its password is checked: 0 up to the threshold, then
+    doubling every 5 failures (0.25, 0.5, 1, ... s) up to MAX_ADDRESS_DELAY_S."""
+    if failures < SLOW_AFTER_FAILURES_PER_ADDRESS:
+        return 0.0
+    return min(MAX_ADDRESS_DELAY_S, 0.25 * 2 ** ((failures - SLOW_AFTER_FAILURES_PER_ADDRESS) // 5))
+
+
+async def check_login_allowed(conn: asyncpg.Connection, *, username: str, address: str) -> float:
+    """Refuse a locked account (429 + Retry-After); else the delay the address's recent failures earn it."""
     row = await conn.fetchrow(Q.recent_failures, username, address, LOGIN_WINDOW_S)
     if row["by_user"] >= MAX_FAILURES_PER_USER:
         raise TooManyRequests(f"too many failed logins for {username}; try later or ask an admin to unlock",
                               retry_after=_retry_after(row["oldest_by_user"]))
-    if row["by_address"] >= MAX_FAILURES_PER_ADDRESS:
-        raise TooManyRequests("too many failed logins from this address; try later",
-                              retry_after=_retry_after(row["oldest_by_address"]))
+    return address_delay(row["by_address"])
 
 
 async def record_login_failure(conn: asyncpg.Connection, *, username: str, address: str) -> None:
@@ -54,3 +64,9 @@ async def hit_rate_limit(conn: asyncpg.Connection, *, key: str, limit: int, wind
     if row["hits"] > limit:
         raise TooManyRequests(f"more than {limit} requests per {window_s} s; slow down",
                               retry_after=max(1, row["retry_after"]))
+
+
+async def check_budget(conn: asyncpg.Connection, *, key: str, limit: int, window_s: int) -> None:
+    """Refuse when `key` has used its budget in the current window (without counting this request)."""
+    if await conn.fetchval(Q.bucket_hits, key, window_s) >= limit:
+        raise TooManyRequests(f"more than {limit} tries per {window_s} s; try later", retry_after=window_s)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -39,6 +39,7 @@ class AccessOut(BaseModel):
     actor_username: str
     actor_role: str
     reason: str | None
+    detail: dict[str, Any]  # e.g. {"query_kind": "mobile"} for a search by number (never the number)
     accessed_at: datetime
 
 

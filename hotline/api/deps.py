@@ -1,12 +1,13 @@
 """FastAPI dependencies as `Annotated` aliases: the connections, the settings and who is calling."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Annotated, AsyncIterator, Callable
 
 import asyncpg
 from fastapi import Depends, Request
 
-from hotline.auth.tokens import Principal, read_token
+from hotline.auth.tokens import Principal, TokenClaims, issue_token, read_claims
 from hotline.config import Settings
 from hotline.errors import Forbidden, Unauthorized
 from routing.sla import SlaClock
@@ -14,12 +15,61 @@ from routing.sla import SlaClock
 SESSION_COOKIE = "hotline_session"
 
 
-async def _connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
+async def checked_claims(request: Request, token: str) -> TokenClaims:
+    """A token verified by signature and shape, then against its account and session as they stand now."""
+    claims = read_claims(token, secret=request.app.state.settings.secret_key)
+    await request.app.state.sessions.check(request.app.state.pool, claims)
+    return claims
+
+
+async def _claims(request: Request) -> TokenClaims | None:
+    """Who is calling: the bearer token when an Authorization header is sent (an empty or malformed one is
+    refused, never a fall-back to the cookie), else the page's session cookie (renewed while in use)."""
+    if hasattr(request.state, "claims"):
+        return request.state.claims
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Authorization header must be 'Bearer <token>'")
+        claims = await checked_claims(request, token.strip())
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            return None
+        try:
+            claims = await checked_claims(request, cookie)
+        except Unauthorized:
+            return None  # a stale or ended session cookie makes a visitor anonymous; staff-only routes refuse
+        renew_session_if_due(request, claims)
+    request.state.claims = claims
+    return claims
+
+
+def renew_session_if_due(request: Request, claims: TokenClaims) -> None:
+    """A page session past half its token's life gets a fresh token (same session id) on this response, until
+    session_max_hours after login; the session middleware sets the cookie."""
+    settings: Settings = request.app.state.settings
+    now = datetime.now(timezone.utc)
+    if claims.expires_at - now > timedelta(minutes=settings.token_ttl_minutes) / 2:
+        return
+    if now - claims.session_started_at > timedelta(hours=settings.session_max_hours):
+        return
+    request.state.renewed_session = issue_token(
+        claims.principal, secret=settings.secret_key, ttl_minutes=settings.token_ttl_minutes, epoch=claims.epoch,
+        session_id=claims.session_id, session_started_at=claims.session_started_at)
+
+
+async def _connection(request: Request, _: Annotated[TokenClaims | None, Depends(_claims)]
+                      ) -> AsyncIterator[asyncpg.Connection]:
+    # Who is calling is settled first: the session check takes a pooled connection of its own for a moment, and
+    # must never wait for one while this request holds another (a full pool would deadlock).
     async with request.app.state.pool.acquire() as conn:
         yield conn
 
 
-async def _read_connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
+async def _read_connection(request: Request, _: Annotated[TokenClaims | None, Depends(_claims)]
+                           ) -> AsyncIterator[asyncpg.Connection]:
     pool = request.app.state.read_pool
     try:
         conn = await pool.acquire()
@@ -35,20 +85,8 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _principal(request: Request) -> Principal | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if token:
-        if scheme.lower() != "bearer":
-            raise Unauthorized("Authorization header must be 'Bearer <token>'")
-        return read_token(token, secret=request.app.state.settings.secret_key)
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie:
-        return None
-    try:
-        return read_token(cookie, secret=request.app.state.settings.secret_key)
-    except Unauthorized:
-        return None  # a stale session cookie makes a visitor anonymous; staff-only routes still refuse
+async def _principal(claims: Annotated[TokenClaims | None, Depends(_claims)]) -> Principal | None:
+    return claims.principal if claims else None
 
 
 def _staff(principal: Annotated[Principal | None, Depends(_principal)]) -> Principal:
@@ -75,6 +113,7 @@ async def _sla(request: Request, conn: Conn) -> SlaClock:
 Sla = Annotated[SlaClock, Depends(_sla)]
 MaybeStaff = Annotated[Principal | None, Depends(_principal)]
 Staff = Annotated[Principal, Depends(_staff)]
+Claims = Annotated[TokenClaims | None, Depends(_claims)]
 
 
 def require_roles(*roles: str) -> Callable[[Principal], Principal]:

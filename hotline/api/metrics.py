@@ -85,7 +85,7 @@ async def report_as_xlsx(conn: ReadConn, _: Supervisor, period: ReportPeriod,
 @router.get("/supervision-orders", response_model=list[SupervisionOrderOut])
 async def list_supervision_orders(conn: Conn, viewer: Staff,
                                   status: OrderStatus | None = None) -> list[SupervisionOrderOut]:
-    return [SupervisionOrderOut(**dict(r)) for r in await supervision.list_orders(conn, viewer=viewer, status=status)]
+    return [SupervisionOrderOut(**r) for r in await supervision.list_orders(conn, viewer=viewer, status=status)]
 
 
 @router.post("/tickets/{ticket_number}/supervision-orders", response_model=SupervisionOrderOut, status_code=201)
@@ -94,4 +94,4 @@ async def issue_supervision_order(ticket_number: str, body: SupervisionOrderIn, 
     async with conn.transaction():
         order_id = await supervision.issue_order(conn, ticket_number=ticket_number, actor=actor, note=body.note)
     [order] = await supervision.list_orders(conn, viewer=actor, status=None, order_id=order_id)
-    return SupervisionOrderOut(**dict(order))
+    return SupervisionOrderOut(**order)

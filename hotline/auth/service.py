@@ -1,16 +1,17 @@
 """Staff accounts: create them and check a username and password."""
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 
 from hotline.auth.passwords import hash_password, verify_password
-from hotline.auth.tokens import Principal
+from hotline.auth.tokens import ROLES, Principal
 from hotline.city import service as city
 from hotline.errors import Conflict, InvalidField, Unauthorized
 from hotline.sql import load_queries
 
 Q = load_queries(__file__)
-ROLES = ("agent", "department", "supervisor", "admin")
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -35,12 +36,14 @@ async def create_user(
     return Principal(row["id"], row["username"], row["role"], row["department_code"])
 
 
-async def authenticate(conn: asyncpg.Connection, *, username: str, password: str) -> Principal:
+async def authenticate(conn: asyncpg.Connection, *, username: str, password: str) -> tuple[Principal, int]:
+    """The account's principal and its token epoch (every token carries it) when the password is right."""
     row = await conn.fetchrow(Q.user_by_username, username)
-    ok = verify_password(row["password_hash"] if row else None, password)
+    # argon2 costs tens of milliseconds of CPU on purpose: off the event loop, or guesses would stall everyone.
+    ok = await asyncio.to_thread(verify_password, row["password_hash"] if row else None, password)
     if not ok or not row["active"]:
         raise Unauthorized("wrong username or password")
-    return Principal(row["id"], row["username"], row["role"], row["department_code"])
+    return Principal(row["id"], row["username"], row["role"], row["department_code"]), row["token_epoch"]
 
 
 async def editor_id(conn: asyncpg.Connection, username: str, *, roles: tuple[str, ...]) -> int | None:

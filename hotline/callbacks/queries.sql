@@ -52,7 +52,11 @@ FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
 WHERE c.token_hash = $1;
 
 -- name: list_callbacks
-SELECT c.id, t.ticket_number, t.status AS ticket_status, t.title, c.department_code, c.due_at, c.status,
+-- A protected ticket (举报, confidential) is listed by its department copy's title: departments read this list.
+SELECT c.id, t.ticket_number, t.status AS ticket_status,
+       CASE WHEN t.type = 'report' OR t.confidential OR t.protection_kept THEN t.title_redacted ELSE t.title END
+           AS title,
+       c.department_code, c.due_at, c.status,
        c.status = 'due' AND c.due_at < now() AS overdue, c.attempts, c.reached, c.resolved, c.satisfaction,
        c.not_callable_reason, c.answered_via, c.review, c.replied_at, c.completed_at
 FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
@@ -66,7 +70,10 @@ ORDER BY c.due_at, c.id
 LIMIT $3;
 
 -- name: latest_callback_view
-SELECT c.id, t.ticket_number, t.status AS ticket_status, t.title, c.department_code, c.due_at, c.status,
+SELECT c.id, t.ticket_number, t.status AS ticket_status,
+       CASE WHEN t.type = 'report' OR t.confidential OR t.protection_kept THEN t.title_redacted ELSE t.title END
+           AS title,
+       c.department_code, c.due_at, c.status,
        c.status = 'due' AND c.due_at < now() AS overdue, c.attempts, c.reached, c.resolved, c.satisfaction,
        c.not_callable_reason, c.answered_via, c.review, c.replied_at, c.completed_at
 FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
@@ -84,7 +91,8 @@ RETURNING id;
 
 -- name: list_supervision_orders
 SELECT o.id, t.ticket_number, o.department_code, d.name AS department_name, o.cause, o.note, o.status,
-       u.username AS issued_by, o.created_at, o.answered_at
+       u.username AS issued_by, o.created_at, o.answered_at,
+       t.type, t.confidential, t.protection_kept, t.citizen_name, t.citizen_phone, t.citizen_id_number
 FROM supervision_orders o
 JOIN tickets t ON t.id = o.ticket_id
 JOIN departments d ON d.code = o.department_code

@@ -1,11 +1,15 @@
 """督办单: the supervisor's orders to a late or unsatisfying department, listed with the reader's rights."""
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 
 from hotline.auth.tokens import Principal
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.sql import load_queries
+from hotline.intake.redact import redact
+from hotline.tickets.protection import is_protected, reporter_of
 from hotline.tickets.service import record_event
 
 Q = load_queries(__file__)
@@ -14,9 +18,16 @@ LIST_LIMIT = 500
 
 async def list_orders(
     conn: asyncpg.Connection, *, viewer: Principal, status: str | None, order_id: int | None = None,
-) -> list[asyncpg.Record]:
+) -> list[dict]:
+    """The orders the viewer may see; a department reads a 举报's order note redacted like the ticket's text."""
     department = viewer.department_code if viewer.role == "department" else None
-    return await conn.fetch(Q.list_supervision_orders, status, department, LIST_LIMIT, order_id)
+    rows = [dict(r) for r in await conn.fetch(Q.list_supervision_orders, status, department, LIST_LIMIT, order_id)]
+    if department:
+        protected = [r for r in rows if r["note"] and is_protected(r)]
+        notes = await asyncio.to_thread(lambda: [redact(r["note"], reporter_of(r)) for r in protected])
+        for row, note in zip(protected, notes):
+            row["note"] = note
+    return rows
 
 
 async def issue_order(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, note: str) -> int:

@@ -15,6 +15,7 @@ from hotline.city import service as city
 from hotline.callbacks.service import open_callback
 from hotline.errors import Conflict, Forbidden, InvalidField, NotFound
 from hotline.sql import load_queries
+from hotline.tickets import protection
 from hotline.tickets.service import record_event, transition
 from hotline.timers import service as timers
 from routing.sla import SlaClock
@@ -55,7 +56,11 @@ async def classify_ticket(
     ticket = await ticket_for_action(conn, ticket_number)
     if category and not await city.category_exists(conn, category):
         raise InvalidField("category", f"unknown category {category!r}")
+    if ticket["type"] == "report" and type_ != "report":
+        await protection.keep_protection_after_type_change(conn, ticket_id=ticket["id"])
     await conn.execute(Q.set_classification, ticket["id"], type_, category, urgency)
+    # Classified as 举报 (even after dispatch): the department copy exists from now on.
+    await protection.ensure_redacted(conn, ticket_id=ticket["id"])
     await record_event(
         conn, ticket_id=ticket["id"], action="classify", from_status=ticket["status"], to_status=ticket["status"],
         actor=actor, data={"type": type_, "category": category, "urgency": urgency,
@@ -76,6 +81,7 @@ async def dispatch_ticket(
         await _check_department(conn, code, "co_departments")
     if department in co_departments:
         raise InvalidField("co_departments", "the lead department cannot also be a co-department")
+    await protection.ensure_redacted(conn, ticket_id=ticket["id"])  # at the latest now, before any department reads
     await transition(conn, ticket_id=ticket["id"], action="dispatch", actor=actor, reason=note,
                      data={"department": department, "co_departments": co_departments})
     await conn.execute(Q.release_departments, ticket["id"])

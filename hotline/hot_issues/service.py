@@ -58,7 +58,10 @@ def _present(issue, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _title(ticket: dict[str, Any]) -> str:
-    # Staff read this list without opening the tickets: personal data stays masked.
+    # Staff read this list without opening the tickets (and pass it on): personal data stays masked, and a
+    # 举报 is named by its department copy.
+    if ticket["protected"]:
+        return ticket["title_redacted"] or (ticket["content_redacted"] or "（举报内容待审核）")[:TITLE_CHARS]
     if ticket["title"]:
         return mask_text(ticket["title"])[0]
     return ticket["content_masked"][:TITLE_CHARS]

@@ -1,12 +1,14 @@
-"""Find, validate and mask personal data in citizen text: mobile and landline numbers, ID numbers, bank cards.
+"""Find, validate and mask personal data in citizen text: mobile and landline numbers, ID numbers, bank cards,
+e-mail addresses, WeChat and QQ ids, vehicle licence plates.
 
-Spans are found on the text as given (full-width digits included) and carry a canonical value:
-ASCII digits, with an ID number's check character as upper-case ``X``. Numbers are recognised only
-when they stand alone (no digit directly before or after), so a number inside a longer number is
-never reported. Where two findings overlap the stronger proof wins: an ID number (check digit and
-birth date) beats a bank card (Luhn), which beats a mobile, which beats a landline.
-Not recognised: ID numbers typed with spaces inside, 15-digit pre-1999 IDs, cards grouped other
-than in fours.
+Spans are found on the text as given (full-width digits and numbers spelled in Chinese numerals included) and
+carry a canonical value: ASCII digits, with an ID number's check character as upper-case ``X``. Numbers are
+recognised only when they stand alone (no digit directly before or after), so a number inside a longer number is
+never reported. Where two findings overlap the stronger proof wins: an ID number (check digit and birth date)
+beats a bank card (Luhn), which beats an e-mail address, a mobile, a landline, then the rest.
+Recognised separators: spaces, dashes and dots inside phone numbers (138.5771.2345, 0577-8888 6666), spaces or
+dashes anywhere in an ID number. 15-digit pre-1999 ID numbers are checked by region and birth date only (they
+have no check digit). Not recognised: cards grouped other than in fours.
 """
 from __future__ import annotations
 
@@ -15,33 +17,57 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-PII_KINDS = ("mobile", "landline", "id_number", "bank_card")
+PII_KINDS = ("mobile", "landline", "id_number", "bank_card", "email", "wechat", "qq", "plate")
 
 # Full-width digits, X, separators and brackets fold one-to-one onto ASCII, so positions in the
 # folded copy are positions in the original text.
 _FOLD = str.maketrans("０１２３４５６７８９Ｘｘ－＋（）\u3000", "0123456789Xx-+() ")
 _FULL_WIDTH = re.compile("[０-９Ｘｘ－＋（）\u3000]+")
+# A number read out digit by digit (一三八五七七一二三四五): seven or more numerals in a row are digits.
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
+_CN_DIGIT_RUN = re.compile("[〇零一二三四五六七八九幺]{7,}")
 
 # Each pattern opens with a lookahead on its first character: the regex engine then skips ahead to
 # candidate characters instead of trying every position (about 3x faster on prose).
 _MOBILE = re.compile(
-    r"(?=[+018])(?<![0-9])(?:(?:\+|00)?86[ -]?)?(1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})(?![0-9])"
+    r"(?=[+018])(?<![0-9])(?:(?:\+|00)?86[ -]?)?(1[3-9][0-9][ .-]?[0-9]{4}[ .-]?[0-9]{4})(?![0-9])"
 )
 _AREA = r"(?:010|02[0-9]|0[3-9][0-9]{2})"
 _LANDLINE = re.compile(
-    rf"(?=[(0])(?<![0-9])(?:\( ?(?P<bracketed>{_AREA}) ?\) ?|(?P<area>{_AREA})[ -]?)"
-    r"(?P<local>[2-9][0-9]{6,7})(?![0-9])"
+    rf"(?=[(0])(?<![0-9])(?:\( ?(?P<bracketed>{_AREA}) ?\) ?|(?P<area>{_AREA})[ .-]?)"
+    r"(?P<local>[2-9][0-9]{2,3}[ .-]?[0-9]{4})(?![0-9])"
 )
 _LANDLINE_DIGITS = re.compile(rf"({_AREA})([2-9][0-9]{{6,7}})")
 _ID_NUMBER = re.compile(
     r"(?=[1-9])(?<![0-9])"
     r"([1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx])(?![0-9])"
 )
+# The same with spaces or dashes between digits (330302 19900101 1235); tried at every digit run's start.
+_SPACED_ID_NUMBER = re.compile(r"(?<![0-9])(?=([1-9](?:[ -]?[0-9]){16}[ -]?[0-9Xx])(?![0-9]))")
+_OLD_ID_NUMBER = re.compile(
+    r"(?=[1-9])(?<![0-9])([1-9][0-9]{5}[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3})(?![0-9])"
+)
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24})"
+    r"(?![A-Za-z0-9-])"
+)
+# An account name only after its cue (a bare word is not an id): 微信号 abc_123, vx: abc123, QQ 12345678.
+_WECHAT = re.compile(
+    r"(?:微信号?|威信|薇信|[Vv]信|[Ww]e[Cc]hat|weixin|[VvWw][Xx])(?:号|账号|号码|id|ID)?\s*(?:是|为|:|：)?\s*"
+    r"([A-Za-z][-_A-Za-z0-9]{5,19}|[1-9][0-9]{4,11})(?![-_A-Za-z0-9])"
+)
+_QQ = re.compile(r"(?:[Qq]{2}|扣扣)(?:号|号码)?\s*(?:是|为|:|：)?\s*([1-9][0-9]{4,11})(?![0-9])")
+_PLATE = re.compile(
+    r"(?<![A-Za-z0-9])([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Za-z][·•・ .-]?"
+    r"[A-Za-z0-9]{5,6}[挂学警港澳]?)(?![A-Za-z0-9])"
+)
+_PLATE_SEPARATORS = re.compile(r"[·•・ .-]")
 # Card numbers start with 3-6 (international schemes, UnionPay 62) or 9 (older domestic cards).
 _BANK_CARD = re.compile(
     r"(?=[3-69])(?<![0-9])([3-69][0-9]{3}(?:[ -]?[0-9]{4}){3}(?:[ -]?[0-9]{1,3})?)(?![0-9])"
 )
 _NON_DIGITS = re.compile(r"[^0-9]")
+_NON_DIGITS_OR_X = re.compile(r"[^0-9Xx]")
 
 # First two digits of a resident ID: provinces, 81/82/83 (HK/Macau/Taiwan residence permits), and
 # 9 + the issuing province's first digit (foreigners' permanent residence ID since 2023).
@@ -53,7 +79,7 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
 
 # When findings overlap, the lower rank is kept.
-_RANK = {"id_number": 0, "bank_card": 1, "mobile": 2, "landline": 3}
+_RANK = {"id_number": 0, "bank_card": 1, "email": 2, "mobile": 3, "landline": 4, "wechat": 5, "qq": 6, "plate": 7}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +109,17 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _old_id_valid(value: str) -> bool:
+    """A 15-digit ID number (issued before 1999): a known region and a real 19xx birth date."""
+    if value[:2] not in _ID_REGIONS:
+        return False
+    try:
+        date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
+    except ValueError:
+        return False
+    return True
+
+
 def _id_problem(value: str) -> str | None:
     """Why an upper-cased 18-character candidate is not a valid ID number, or None when it is."""
     if len(value) != 18:
@@ -103,8 +140,9 @@ def _id_problem(value: str) -> str | None:
 
 
 def _fold(text: str) -> str:
-    # Folding only the full-width runs is far cheaper than translating the whole text.
-    return _FULL_WIDTH.sub(lambda run: run.group().translate(_FOLD), text)
+    # Folding only the full-width and numeral runs is far cheaper than translating the whole text.
+    folded = _FULL_WIDTH.sub(lambda run: run.group().translate(_FOLD), text)
+    return _CN_DIGIT_RUN.sub(lambda run: run.group().translate(_CN_DIGITS), folded)
 
 
 def _candidates(folded: str) -> list[PiiSpan]:
@@ -113,6 +151,23 @@ def _candidates(folded: str) -> list[PiiSpan]:
         value = match.group(1).upper()
         if _id_problem(value) is None:
             found.append(PiiSpan("id_number", match.start(), match.end(), value))
+    for match in _SPACED_ID_NUMBER.finditer(folded):
+        raw = match.group(1)
+        value = _NON_DIGITS_OR_X.sub("", raw).upper()
+        if raw != value and _id_problem(value) is None:
+            found.append(PiiSpan("id_number", match.start(1), match.start(1) + len(raw), value))
+    for match in _OLD_ID_NUMBER.finditer(folded):
+        if _old_id_valid(match.group(1)):
+            found.append(PiiSpan("id_number", match.start(), match.end(), match.group(1)))
+    for match in _EMAIL.finditer(folded):
+        found.append(PiiSpan("email", match.start(1), match.end(1), match.group(1).lower()))
+    for pattern, kind in ((_WECHAT, "wechat"), (_QQ, "qq")):
+        for match in pattern.finditer(folded):
+            found.append(PiiSpan(kind, match.start(1), match.end(1), match.group(1)))
+    for match in _PLATE.finditer(folded):
+        value = _PLATE_SEPARATORS.sub("", match.group(1)).upper()
+        if sum(c.isdigit() for c in value) >= 2:
+            found.append(PiiSpan("plate", match.start(1), match.end(1), value))
     for match in _BANK_CARD.finditer(folded):
         digits = _NON_DIGITS.sub("", match.group(1))
         if 16 <= len(digits) <= 19 and luhn_valid(digits):
@@ -153,10 +208,17 @@ def mask(kind: str, value: str) -> str:
     if kind == "name":
         name = value.strip()
         return name[:1] + "*" * max(1, len(name) - 1)
+    if kind == "email":
+        local, _, domain = value.partition("@")
+        return local[:1] + "***@" + domain
+    if kind in ("wechat", "qq"):
+        return value[:1] + "*" * max(3, len(value) - 2) + value[-1:]
+    if kind == "plate":
+        return value[:2] + "***" + value[-2:]
     folded = _fold(value)
     if kind == "id_number":
-        id_number = folded.strip().upper()
-        return id_number[:6] + "********" + id_number[-4:]
+        id_number = _NON_DIGITS_OR_X.sub("", folded).upper()
+        return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
     digits = _NON_DIGITS.sub("", folded)
     if kind == "mobile":
         digits = digits[-11:]  # drops a +86 / 0086 prefix

@@ -20,19 +20,35 @@ SELECT t.*,
 FROM tickets t WHERE t.ticket_number = $1;
 
 -- name: list_tickets
+-- $6: the reader is the hotline's own staff (else a department: only tickets it holds now, and a protected
+-- ticket's text is searched in its department copy only, so a query never matches hidden data).
+-- $9: a phone or ID number the staff reader searched for (canonical); $10: leave confidential tickets out.
 SELECT t.id, t.ticket_number, t.channel, t.status, t.type, t.urgency, t.category_path, t.title,
        t.content_masked, t.district_code, t.lead_department, t.sign_by, t.reply_by, t.received_at,
-       t.created_at, t.updated_at, t.confidential,
+       t.created_at, t.updated_at, t.confidential, t.protection_kept, t.title_redacted, t.content_redacted,
+       t.address_redacted,
+       t.content, t.citizen_name, t.citizen_phone, t.citizen_id_number, t.address,
        count(*) OVER () AS total
 FROM tickets t
 WHERE ($1::text IS NULL OR t.status = $1)
   AND ($2::text IS NULL OR t.channel = $2)
   AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM ticket_departments td
-                                   WHERE td.ticket_id = t.id AND td.department_code = $3))
-  AND ($4::text IS NULL OR t.ticket_number = $4 OR t.content_masked ILIKE $5 OR t.title ILIKE $5
-       OR ($6 AND t.citizen_phone = $4))
+                                   WHERE td.ticket_id = t.id AND td.department_code = $3 AND (td.active OR $6)))
+  AND ($4::text IS NULL OR t.ticket_number = $4
+       OR CASE WHEN NOT $6 AND (t.type = 'report' OR t.confidential OR t.protection_kept)
+               THEN coalesce(t.content_redacted, '') ILIKE $5 OR coalesce(t.title_redacted, '') ILIKE $5
+               ELSE t.content_masked ILIKE $5 OR (t.title ILIKE $5 AND ($6 OR $4 !~ '[0-9]'))
+          END
+       OR ($6 AND $9::text IS NOT NULL
+           AND (t.citizen_phone = $9 OR t.citizen_id_number = $9 OR strpos(t.content, $9) > 0)))
+  AND NOT ($10 AND t.confidential)
 ORDER BY t.received_at DESC, t.id DESC
 LIMIT $7 OFFSET $8;
+
+-- name: count_withheld
+-- Confidential tickets a number search left out (no reason was given): how many, never which.
+SELECT count(*) FROM tickets t
+WHERE t.confidential AND (t.citizen_phone = $1 OR t.citizen_id_number = $1 OR strpos(t.content, $1) > 0);
 
 -- name: ticket_events
 SELECT e.id, e.action, e.from_status, e.to_status, e.actor_role, e.actor_department,

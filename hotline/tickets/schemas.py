@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from hotline.intake.pii import mask, mask_text
+from hotline.tickets.protection import department_text, is_protected
 from hotline.tickets.states import allowed_actions
 
 
@@ -17,6 +18,7 @@ class CitizenOut(BaseModel):
     anonymous: bool
     confidential: bool
     masked: bool
+    protected: bool = False  # a 举报 (or confidential) read by a department: no field of the reporter is sent
 
 
 class TicketOut(BaseModel):
@@ -42,6 +44,7 @@ class TicketOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     allowed_actions: list[str]
+    protected: bool  # 举报 or confidential: departments read only the reviewed copy of its text
 
 
 class TicketSummary(BaseModel):
@@ -65,6 +68,7 @@ class TicketPage(BaseModel):
     page: int
     page_size: int
     total: int
+    withheld: int = 0  # confidential tickets a phone/ID search left out: give a reason to see them
 
 
 class EventOut(BaseModel):
@@ -92,34 +96,46 @@ def _masked_text(text: str | None, reveal: bool) -> str | None:
     return mask_text(text)[0]
 
 
-def present_ticket(row: Any, *, reveal: bool) -> TicketOut:
-    return TicketOut(
-        id=row["id"], ticket_number=row["ticket_number"], channel=row["channel"], status=row["status"],
-        type=row["type"], urgency=row["urgency"], category=row["category_path"],
-        title=_masked_text(row["title"], reveal),
-        content=row["content"] if reveal else row["content_masked"],
-        address=row["address"] if reveal or not row["confidential"] else None,
-        district_code=row["district_code"], street_code=row["street_code"],
-        citizen=CitizenOut(
+def present_ticket(row: Any, *, reveal: bool, department_view: bool = False) -> TicketOut:
+    """The ticket for its reader; `department_view`: a department reading a protected ticket gets its reviewed
+    copy and nothing of the reporter."""
+    protected = is_protected(row)
+    if department_view and protected:
+        copy = department_text(row)
+        title, content, address = copy["title"], copy["content"], copy["address"]
+        citizen = CitizenOut(name=None, phone=None, id_number=None, anonymous=row["anonymous"],
+                             confidential=row["confidential"], masked=True, protected=True)
+    else:
+        title, content = _masked_text(row["title"], reveal), row["content"] if reveal else row["content_masked"]
+        address = row["address"] if reveal or not row["confidential"] else None
+        citizen = CitizenOut(
             name=_masked("name", row["citizen_name"], reveal),
             phone=_masked("mobile" if (row["citizen_phone"] or "").startswith("1") else "landline",
                           row["citizen_phone"], reveal),
             id_number=_masked("id_number", row["citizen_id_number"], reveal),
             anonymous=row["anonymous"], confidential=row["confidential"], masked=not reveal,
-        ),
+        )
+    return TicketOut(
+        id=row["id"], ticket_number=row["ticket_number"], channel=row["channel"], status=row["status"],
+        type=row["type"], urgency=row["urgency"], category=row["category_path"],
+        title=title, content=content, address=address,
+        district_code=row["district_code"], street_code=row["street_code"], citizen=citizen,
         lead_department=row["lead_department"], departments=list(row["departments"]),
         sign_by=row["sign_by"], reply_by=row["reply_by"], original_reply_by=row["original_reply_by"],
         received_at=row["received_at"], created_at=row["created_at"], updated_at=row["updated_at"],
-        allowed_actions=allowed_actions(row["status"]),
+        allowed_actions=allowed_actions(row["status"]), protected=protected,
     )
 
 
-def present_summary(row: Any) -> TicketSummary:
-    text = row["content_masked"]
+def present_summary(row: Any, *, department_view: bool = False) -> TicketSummary:
+    if department_view and is_protected(row):
+        copy = department_text(row)
+        title, text = copy["title"], copy["content"]
+    else:
+        title, text = _masked_text(row["title"], False), row["content_masked"]
     return TicketSummary(
         ticket_number=row["ticket_number"], channel=row["channel"], status=row["status"], type=row["type"],
-        urgency=row["urgency"], category=row["category_path"],
-        title=_masked_text(row["title"], False),
+        urgency=row["urgency"], category=row["category_path"], title=title,
         excerpt=text[:120] + ("…" if len(text) > 120 else ""),
         district_code=row["district_code"], lead_department=row["lead_department"],
         sign_by=row["sign_by"], reply_by=row["reply_by"], received_at=row["received_at"],

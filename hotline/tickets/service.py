@@ -10,6 +10,7 @@ import asyncpg
 
 from hotline.auth.tokens import Principal
 from hotline.errors import Forbidden, InvalidField, NotFound
+from hotline.intake.pii import parse_id_number, parse_phone
 from hotline.sql import load_queries
 from hotline.tickets.states import next_status
 
@@ -49,18 +50,23 @@ async def transition(
     return row
 
 
+OFFICE_ROLES = frozenset({"agent", "supervisor", "admin"})
+
+
 def may_read(viewer: Principal | None, ticket: asyncpg.Record) -> bool:
+    """The hotline's own staff read every ticket; a department only those it holds now (a department that
+    returned a ticket, or had it re-dispatched away, no longer reads it); no other role reads any."""
     if viewer is None:
         return False
     if viewer.role == "department":
-        return viewer.department_code in ticket["ever_departments"]
-    return True
+        return viewer.department_code in ticket["departments"]
+    return viewer.role in OFFICE_ROLES
 
 
 def may_see_personal_data(viewer: Principal | None, ticket: asyncpg.Record, *, revealed: bool = False) -> bool:
     """Departments never see citizen data; a report's (举报) reporter is hidden from everyone unless a
     supervisor reveals it (`revealed`: the reveal, with its reason, is already logged)."""
-    if viewer is None or viewer.role == "department":
+    if viewer is None or viewer.role not in OFFICE_ROLES:
         return False
     if ticket["confidential"]:
         return revealed and viewer.role in ("supervisor", "admin")
@@ -77,24 +83,46 @@ async def get_ticket(conn: asyncpg.Connection, *, ticket_number: str, viewer: Pr
     return ticket
 
 
+def number_query(q: str) -> tuple[str, str] | None:
+    """(kind, canonical digits) when a search is a whole phone or ID number, which finds a person."""
+    if not any(c.isdigit() for c in q):
+        return None
+    for kind, parse in (("phone", parse_phone), ("id_number", parse_id_number)):
+        try:
+            value = parse(q)
+        except ValueError:
+            continue
+        return ("mobile" if value.startswith("1") else "landline") if kind == "phone" else kind, value
+    return None
+
+
 async def list_tickets(
     conn: asyncpg.Connection, *, viewer: Principal, status: str | None = None, channel: str | None = None,
     department: str | None = None, q: str | None = None, page: int = 1, page_size: int = 20,
-) -> tuple[list[asyncpg.Record], int]:
+    reason: str | None = None,
+) -> tuple[list[asyncpg.Record], int, int]:
+    """A page of tickets, their total, and how many confidential tickets a number search left out (the hotline's
+    staff see those only when they give a reason)."""
+    office = viewer.role in OFFICE_ROLES
     if viewer.role == "department":
         if department and department != viewer.department_code:
             raise Forbidden("a department sees only its own tickets", field="department")
         department = viewer.department_code
+    elif not office:
+        raise Forbidden("this role reads no tickets", role=viewer.role)
     pattern = None
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
+    number = number_query(q) if q and office else None
+    withhold = number is not None and not reason
     rows = await conn.fetch(
-        Q.list_tickets, status, channel, department, q, pattern, viewer.role != "department",
-        page_size, (page - 1) * page_size,
+        Q.list_tickets, status, channel, department, q, pattern, office, page_size, (page - 1) * page_size,
+        number[1] if number else None, withhold,
     )
     total = rows[0]["total"] if rows else 0
-    return rows, total
+    withheld = await conn.fetchval(Q.count_withheld, number[1]) if withhold else 0
+    return rows, total, withheld
 
 
 async def ticket_events(conn: asyncpg.Connection, *, ticket_id: int) -> list[asyncpg.Record]:

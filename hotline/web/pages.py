@@ -18,15 +18,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from hotline.abuse.service import TooManyRequests
-from hotline.api.auth import checked_login, client_address
+from hotline.api.auth import checked_login
 from hotline.api.callbacks import public_callback
 from hotline.api.deps import AppSettings, Conn
 from hotline.auth.tokens import Principal, issue_token
 from hotline.city import service as city
 from hotline.errors import NotFound, Unauthorized
 from hotline.web.session import (
-    CSRF_COOKIE, end_session, forget_stale_session, new_login_csrf, session_principal, set_login_csrf,
-    start_session, tokens_match,
+    CSRF_COOKIE, end_page_session, end_session, forget_stale_session, new_login_csrf, session_principal,
+    set_login_csrf, start_session, tokens_match,
 )
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -71,8 +71,8 @@ def _render(request: Request, template: str, principal: Principal | None, *, sta
     return response
 
 
-def _workspace_page(request: Request, workspace: Workspace, template: str, **context) -> Response:
-    principal = session_principal(request)
+async def _workspace_page(request: Request, workspace: Workspace, template: str, **context) -> Response:
+    principal = await session_principal(request)
     if principal is None:
         response = RedirectResponse(f"/login?next={quote(workspace.path)}", status_code=303)
         forget_stale_session(request, response, principal)
@@ -90,52 +90,55 @@ def _landing(principal: Principal, requested: str | None) -> str:
     return HOME_BY_ROLE.get(principal.role, "/")
 
 
-def _login_form(request: Request, *, error: str | None = None, username: str = "", next_path: str = "",
-                status_code: int = 200) -> HTMLResponse:
+async def _login_form(request: Request, *, error: str | None = None, username: str = "", next_path: str = "",
+                      status_code: int = 200) -> HTMLResponse:
     token = request.cookies.get(CSRF_COOKIE) or new_login_csrf()
     response = _render(request, "login.html", None, status_code=status_code, error=error, username=username,
                        next_path=next_path, csrf_token=token)
     if request.cookies.get(CSRF_COOKIE) != token:
         set_login_csrf(response, token, settings=request.app.state.settings)
-    forget_stale_session(request, response, session_principal(request))
+    forget_stale_session(request, response, await session_principal(request))
     return response
 
 
 @router.get("/login", response_class=HTMLResponse)
 async def login_page(request: Request, next: str = "") -> Response:
-    principal = session_principal(request)
+    principal = await session_principal(request)
     if principal is not None:
         return RedirectResponse(_landing(principal, next), status_code=303)
-    return _login_form(request, next_path=next)
+    return await _login_form(request, next_path=next)
 
 
 @router.post("/login", response_class=HTMLResponse)
 async def login(
-    request: Request, conn: Conn, settings: AppSettings,
+    request: Request, settings: AppSettings,
     username: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=256)],
     csrf_token: Annotated[str, Form(max_length=128)] = "",
     next: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     if not tokens_match(request.cookies.get(CSRF_COOKIE), csrf_token):
-        return _login_form(request, error="页面已过期，请重新登录", username=username, next_path=next,
-                           status_code=403)
+        return await _login_form(request, error="页面已过期，请重新登录", username=username, next_path=next,
+                                 status_code=403)
     try:
-        principal = await checked_login(conn, username=username, password=password, address=client_address(request))
+        principal, epoch = await checked_login(request, username=username, password=password)
     except Unauthorized:
-        return _login_form(request, error="用户名或密码错误", username=username, next_path=next, status_code=401)
+        return await _login_form(request, error="用户名或密码错误", username=username, next_path=next,
+                                 status_code=401)
     except TooManyRequests as exc:
-        response = _login_form(request, error=f"登录失败次数过多，请{exc.retry_after // 60 + 1}分钟后再试或联系管理员解锁",
-                               username=username, next_path=next, status_code=429)
+        response = await _login_form(
+            request, error=f"登录失败次数过多，请{exc.retry_after // 60 + 1}分钟后再试或联系管理员解锁",
+            username=username, next_path=next, status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    token = issue_token(principal, secret=settings.secret_key, ttl_minutes=settings.token_ttl_minutes)
+    token = issue_token(principal, secret=settings.secret_key, ttl_minutes=settings.token_ttl_minutes, epoch=epoch)
     response = RedirectResponse(_landing(principal, next), status_code=303)
     start_session(response, session_token=token, settings=settings)
     return response
 
 
 @router.post("/logout")
-async def logout(settings: AppSettings) -> Response:
+async def logout(request: Request, settings: AppSettings) -> Response:
+    await end_page_session(request)  # the cookie may have been copied: the session itself ends
     response = RedirectResponse("/login", status_code=303)
     end_session(response, settings=settings)
     return response
@@ -143,7 +146,7 @@ async def logout(settings: AppSettings) -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 async def portal(request: Request) -> Response:
-    principal = session_principal(request)
+    principal = await session_principal(request)
     response = _render(request, "portal.html", principal)
     forget_stale_session(request, response, principal)
     return response
@@ -151,23 +154,23 @@ async def portal(request: Request) -> Response:
 
 @router.get("/agent", response_class=HTMLResponse)
 async def agent_console(request: Request) -> Response:
-    return _workspace_page(request, AGENT, "agent.html")
+    return await _workspace_page(request, AGENT, "agent.html")
 
 
 @router.get("/department", response_class=HTMLResponse)
 async def department_inbox(request: Request) -> Response:
-    return _workspace_page(request, DEPARTMENT, "department.html")
+    return await _workspace_page(request, DEPARTMENT, "department.html")
 
 
 @router.get("/supervisor", response_class=HTMLResponse)
 async def supervisor_dashboard(request: Request, conn: Conn) -> Response:
-    return _workspace_page(request, SUPERVISOR, "supervisor.html", districts=await city.districts(conn))
+    return await _workspace_page(request, SUPERVISOR, "supervisor.html", districts=await city.districts(conn))
 
 
 @router.get("/callback/{token}", response_class=HTMLResponse)
 async def citizen_callback(request: Request, token: str, conn: Conn) -> Response:
     """The page a citizen's SMS link opens: the reply to evaluate, or why there is nothing to evaluate."""
-    principal = session_principal(request)
+    principal = await session_principal(request)
     try:
         # The API's own reading of the link, so the page and the API never disagree about its state.
         callback = await public_callback(token, conn) if 16 <= len(token) <= 128 else None

@@ -5,7 +5,7 @@ by accident. A department of another department must never get a 2xx on a ticket
 """
 import uuid
 
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, log_in
 
 ANYONE = frozenset({"anonymous", "agent", "department", "supervisor", "admin"})
 STAFF = frozenset({"agent", "department", "supervisor", "admin"})
@@ -17,11 +17,23 @@ ADMIN = frozenset({"admin"})
 ACCESS = {
     ("POST", "/api/v1/auth/token"): ANYONE,
     ("DELETE", "/api/v1/auth/lockouts/{username}"): ADMIN,
+    ("GET", "/api/v1/auth/session"): STAFF,
+    ("POST", "/api/v1/auth/logout"): STAFF,
+    ("GET", "/api/v1/admin/users"): ADMIN,
+    ("POST", "/api/v1/admin/users"): ADMIN,
+    ("PATCH", "/api/v1/admin/users/{username}"): ADMIN,
+    ("POST", "/api/v1/admin/users/{username}/disable"): ADMIN,
+    ("POST", "/api/v1/admin/users/{username}/enable"): ADMIN,
+    ("POST", "/api/v1/admin/users/{username}/password-reset"): ADMIN,
+    ("POST", "/api/v1/admin/users/{username}/unlock"): ADMIN,
+    ("GET", "/api/v1/admin/users/{username}/history"): ADMIN,
     ("POST", "/api/v1/submissions"): ANYONE,
     ("GET", "/api/v1/tickets"): STAFF,
     ("GET", "/api/v1/tickets/{ticket_number}"): STAFF,
     ("GET", "/api/v1/tickets/{ticket_number}/events"): STAFF,
     ("GET", "/api/v1/tickets/{ticket_number}/suggestions"): OFFICE,
+    ("GET", "/api/v1/tickets/{ticket_number}/department-copy"): OFFICE,
+    ("PUT", "/api/v1/tickets/{ticket_number}/department-copy"): OFFICE,
     ("POST", "/api/v1/tickets/{ticket_number}/merge"): OFFICE,
     ("POST", "/api/v1/tickets/{ticket_number}/classification"): OFFICE,
     ("POST", "/api/v1/tickets/{ticket_number}/dispatch"): OFFICE,
@@ -94,6 +106,13 @@ QUERIES = {
 }
 REASON = {"reason": "核查需要"}
 BODIES = {
+    "/api/v1/tickets/{ticket_number}/department-copy": lambda: {"content": "解放街路灯不亮"},
+    "/api/v1/admin/users": lambda: {"username": f"probe-{uuid.uuid4().hex[:8]}", "role": "agent", **REASON},
+    "/api/v1/admin/users/{username}": lambda: {"role": "supervisor", **REASON},
+    "/api/v1/admin/users/{username}/disable": lambda: REASON,
+    "/api/v1/admin/users/{username}/enable": lambda: REASON,
+    "/api/v1/admin/users/{username}/password-reset": lambda: REASON,
+    "/api/v1/admin/users/{username}/unlock": lambda: REASON,
     "/api/v1/submissions": lambda: {"channel": "web", "external_id": str(uuid.uuid4()), "content": "路灯坏了"},
     "/api/v1/tickets/{ticket_number}/merge": lambda: {"into": "20990101999999"},
     "/api/v1/tickets/{ticket_number}/classification": lambda: {"type": "complaint"},
@@ -138,12 +157,19 @@ async def ticket_sent_to_zjj(api, tokens) -> str:
     return number
 
 
+async def fresh_login(api, headers):
+    session = (await api.get("/api/v1/auth/session", headers=headers)).json()
+    return (await log_in(api, session["username"]))[session["username"]]
+
+
 async def call(api, method, path, number, headers):
     url = path.replace("{ticket_number}", number)
     for name, value in PATH_VALUES.items():
         url = url.replace("{" + name + "}", value)
     if path == "/api/v1/auth/token":
         return await api.post(url, data={"username": "agent", "password": TEST_PASSWORD}, headers=headers)
+    if path == "/api/v1/auth/logout" and headers:  # a session of its own: the shared tokens must stay alive
+        headers = await fresh_login(api, headers)
     body = BODIES.get(path)
     return await api.request(method, url, params=QUERIES.get(path), json=body() if body else None, headers=headers)
 

@@ -194,3 +194,33 @@ def test_id_field_is_upper_cased():
 def test_bad_id_field_says_why(raw, reason):
     with pytest.raises(ValueError, match=reason):
         parse_id_number(raw)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "masked"),
+    [
+        ("电话138.5771.2345。", "mobile", "电话138****2345。"),
+        ("电话一三八五七七一二三四五。", "mobile", "电话138****2345。"),
+        ("电话幺三八五七七幺二三四五", "mobile", "电话138****2345"),
+        ("座机0577-8888 6666。", "landline", "座机0577-****66。"),
+        ("邮箱zhang.wei@163.com，", "email", "邮箱z***@163.com，"),
+        ("加我微信号zhang_wei88吧", "wechat", "加我微信号z*********8吧"),
+        ("vx：abc12345", "wechat", "vx：a******5"),
+        ("QQ号12345678", "qq", "QQ号1******8"),
+        ("车牌浙C12345的车", "plate", "车牌浙C***45的车"),
+        ("车牌浙C·D1234F", "plate", "车牌浙C***4F"),
+        ("老身份证330302900101123", "id_number", "老身份证330302*****1123"),
+        (f"身份证{VALID_ID[:6]} {VALID_ID[6:14]} {VALID_ID[14:]}号", "id_number", f"身份证330302********{VALID_ID[-4:]}号"),
+        (f"身份证{VALID_ID[:6]}-{VALID_ID[6:]}", "id_number", f"身份证330302********{VALID_ID[-4:]}"),
+    ],
+)
+def test_formats_the_probe_found_unmasked_are_masked(text, kind, masked):
+    """Issue 19 item 9: dotted and spelled-out mobiles, spaced landlines, e-mail, WeChat/QQ ids, plates,
+    15-digit and space-separated ID numbers."""
+    assert [s.kind for s in find_pii(text)] == [kind]
+    assert mask_text(text)[0] == masked
+
+
+def test_numerals_in_prose_and_short_runs_are_not_numbers():
+    assert find_pii("一二三四五六七八九十条") == [] and find_pii("周一三五开放") == []
+    assert find_pii("微信公众号关注") == [] and find_pii("新A区") == []

@@ -123,3 +123,16 @@ async def test_a_stale_session_cookie_is_dropped(live_server):
         response = await client.get("/")
     assert response.status_code == 200 and "工作人员登录" in response.text
     assert "max-age=0" in _set_cookies(response)["hotline_session"].lower()
+
+
+async def test_logging_out_of_a_page_ends_the_session_even_for_a_copied_cookie(live_server):
+    """Issue 19 item 3: the cookie used to stay valid for 12 hours after logout."""
+    async with _logged_in(live_server, "dept_zjj") as client:
+        cookie = client.cookies.get("hotline_session")
+        assert (await client.get("/api/v1/auth/session")).json()["username"] == "dept_zjj"
+        csrf = client.cookies.get("hotline_csrf")
+        assert (await client.post("/logout", headers={"X-CSRF-Token": csrf})).status_code == 303
+    async with httpx.AsyncClient(base_url=live_server.url, cookies={"hotline_session": cookie}) as copied:
+        assert (await copied.get("/api/v1/auth/session")).status_code == 401
+        page = await copied.get("/department")
+        assert page.status_code == 303 and page.headers["location"].startswith("/login")

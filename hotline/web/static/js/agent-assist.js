@@ -123,8 +123,10 @@ const AgentAssist = (() => {
           el("span", { class: "badge status-" + t.status }, label("status", t.status)),
           el("span", { class: "muted" }, formatTime(t.received_at)),
           el("div", { class: "history-text" }, t.title || t.excerpt))))
-        : el("p", { class: "empty" }, "该号码没有历史工单。"),
-      page.total > page.items.length ? el("p", { class: "muted" }, "共 " + page.total + " 张，显示最近 " + page.items.length + " 张。") : "");
+        : el("p", { class: "empty" }, page.withheld ? "该号码没有可直接显示的历史工单。" : "该号码没有历史工单。"),
+      page.total > page.items.length ? el("p", { class: "muted" }, "共 " + page.total + " 张，显示最近 " + page.items.length + " 张。") : "",
+      page.withheld ? el("p", { class: "muted", id: "history-withheld" }, "另有 " + page.withheld
+        + " 张保密工单与该号码相关，未显示；如确需查看，请在下方“工单查询”中说明理由。") : "");
     } catch (error) {
       toast(error.message, "error");
     }

@@ -52,11 +52,14 @@
     const classify = fragment.getElementById("classify-form");
     const answer = fragment.getElementById("answer-form");
     const dispatch = fragment.getElementById("dispatch-form");
+    const copy = fragment.getElementById("copy-form");
     const open = ticket.allowed_actions.includes("dispatch") || ticket.allowed_actions.includes("answer");
     if (!open) classify.remove();
     if (!ticket.allowed_actions.includes("answer")) answer.remove();
     if (!ticket.allowed_actions.includes("dispatch")) dispatch.remove();
+    if (!ticket.protected) copy.remove();
     actions.replaceChildren(fragment);
+    if (copy.isConnected) await showDepartmentCopy(copy, ticket);
     if (open) {
       options(classify.elements.type, Object.entries(LABELS.type), ticket.type, ticket.type ? undefined : "请选择");
       options(classify.elements.urgency, Object.entries(LABELS.urgency), ticket.urgency);
@@ -77,6 +80,28 @@
     // After the forms exist, so accepting a suggestion has somewhere to land.
     await AgentAssist.showSuggestions(ticket.ticket_number);
     return ticket;
+  }
+
+  // 部门将看到的内容: a 举报's text as the department will read it, for the agent to check and correct.
+  async function showDepartmentCopy(form, ticket) {
+    const path = "/api/v1/tickets/" + encodeURIComponent(ticket.ticket_number) + "/department-copy";
+    const fill = (copy) => {
+      form.elements.title.value = copy.title || "";
+      form.elements.content.value = copy.content || "";
+      form.elements.address.value = copy.address || "";
+      document.getElementById("copy-edited").textContent = copy.edited_by
+        ? "已由 " + copy.edited_by + " 于 " + formatTime(copy.edited_at) + " 修改" : "自动隐去，尚未人工修改";
+    };
+    fill(await api("GET", path));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      await busy(form, async () => {
+        const v = formJson(form);
+        await api("PUT", path, { title: v.title || null, content: v.content, address: v.address || null });
+        toast("部门可见内容已保存：" + ticket.ticket_number, "success");
+        await showTicket(ticket.ticket_number);  // the timeline shows the correction
+      });
+    });
   }
 
   async function act(event, ticket, path, body, done) {
@@ -116,14 +141,25 @@
     });
   }
 
+  let searchReason = "";
+
   async function search(event) {
-    if (event) event.preventDefault();
+    if (event) {
+      event.preventDefault();
+      searchReason = "";
+    }
     const q = document.getElementById("search-q").value.trim();
     const params = new URLSearchParams({ page_size: "20" });
     if (q) params.set("q", q);
+    if (q && searchReason) params.set("reason", searchReason);
     try {
       const [page, depts] = await Promise.all([api("GET", "/api/v1/tickets?" + params), departments()]);
       document.getElementById("search-total").textContent = "共 " + page.total + " 张";
+      // A search by a phone or ID number leaves confidential tickets out until the agent says why (logged).
+      const withheld = document.getElementById("withheld-form");
+      withheld.hidden = !page.withheld;
+      document.getElementById("withheld-note").textContent = page.withheld
+        ? "另有 " + page.withheld + " 张保密工单与该号码匹配，未显示。" : "";
       document.querySelector("#search-results tbody").replaceChildren(...page.items.map((t) => el("tr", {
         tabindex: "0", dataset: { number: t.ticket_number },
       },
@@ -151,6 +187,12 @@
     callForm.addEventListener("submit", onCall);
     AgentAssist.watchCallForm(callForm);
     document.getElementById("search-form").addEventListener("submit", search);
+    document.getElementById("withheld-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      searchReason = document.getElementById("withheld-reason").value.trim();
+      document.getElementById("withheld-reason").value = "";
+      search();
+    });
     // Search results, the caller's history and possible repeats all open the ticket they name.
     for (const list of [document.querySelector("#search-results tbody"), document.getElementById("history-panel"),
       document.getElementById("suggestions-panel")]) {

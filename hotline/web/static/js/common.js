@@ -18,6 +18,7 @@ const Hotline = (() => {
       reply: "办结答复", callback: "回访", reopen: "重办", close: "办结", merge: "合并",
       extension_requested: "申请延期", extension_approved: "同意延期", extension_rejected: "驳回延期",
       sla_warning: "时限预警", sla_overdue: "超时", deadline_shifted: "时限顺延",
+      redaction_corrected: "修改部门可见内容", repeat_contact: "重复来电", supervision_order: "督办",
     },
     role: { agent: "座席", department: "承办单位", supervisor: "督办", admin: "管理员", public: "市民", system: "系统" },
     extension: { pending: "待审批", approved: "已同意", rejected: "已驳回" },
@@ -27,7 +28,7 @@ const Hotline = (() => {
     "citizen.id_number": "身份证号", type: "类型", category: "业务分类", urgency: "紧急程度",
     department: "主办单位", reason: "理由", working_days: "延期工作日", note: "说明",
     channel: "渠道", received_at: "受理时间", co_departments: "协办单位", satisfaction: "满意度",
-    resolved: "是否解决", into: "合并到", question: "问题",
+    resolved: "是否解决", into: "合并到", question: "问题", ticket_number: "工单编号",
   };
   const ERROR_TEXT = {
     unauthorized: "登录已失效，请重新登录。",
@@ -37,6 +38,7 @@ const Hotline = (() => {
     database_unavailable: "系统繁忙，请稍后重试。",
     payload_too_large: "内容过长。",
     internal_error: "系统错误，请稍后重试。",
+    too_many_requests: "操作过于频繁，请稍后再试。",
   };
   // The API's reasons are English (its validators are shared with files and the command line); the common ones
   // are said in Chinese here, with the value that was refused. Any other reason is shown as the API gives it.
@@ -82,6 +84,16 @@ const Hotline = (() => {
     [/^the lead department cannot also be a co-department$/, () => "主办单位不能同时是协办单位"],
     [/^unknown category (.*)$/, (v) => "没有这个业务分类：" + v],
     [/^required when reached is true$/, () => "接通时必填"],
+    [/^contains the reporter's name$/, () => "仍含举报人姓名"],
+    [/^contains a phone number$/, () => "仍含电话号码"],
+    [/^contains an ID number$/, () => "仍含身份证号"],
+    [/^contains a bank card number$/, () => "仍含银行卡号"],
+    [/^contains an e-mail address$/, () => "仍含电子邮箱"],
+    [/^contains a WeChat id$/, () => "仍含微信号"],
+    [/^contains a QQ number$/, () => "仍含QQ号"],
+    [/^contains a licence plate$/, () => "仍含车牌号"],
+    [/^contains a long number$/, () => "仍含较长的号码"],
+    [/^only a protected ticket/, () => "只有举报或保密工单有部门可见内容"],
   ];
 
   function reasonText(reason) {
@@ -246,7 +258,24 @@ const Hotline = (() => {
     }
   });
 
+  // A staff page keeps its session while its user works (typing a long reply makes no request): at most every
+  // 5 minutes of activity it asks who is logged in, and the server renews the session cookie when it is due.
+  const KEEP_ALIVE_MS = 5 * 60 * 1000;
+  let lastKeepAlive = Date.now();
+  function keepAlive() {
+    if (!document.body.dataset.role || Date.now() - lastKeepAlive < KEEP_ALIVE_MS) return;
+    lastKeepAlive = Date.now();
+    // Not through api(): a session that ended while the page sat idle is said, not left for a redirect that
+    // would lose what the user is typing.
+    fetch("/api/v1/auth/session", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => {
+        if (response.status === 401) toast("登录已超时或已被注销：请先复制未保存的内容，再重新登录。", "error");
+      })
+      .catch(() => {});
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    for (const type of ["keydown", "pointerdown"]) document.addEventListener(type, keepAlive, { passive: true });
     const logout = document.getElementById("logout-button");
     if (logout) {
       logout.addEventListener("click", async () => {

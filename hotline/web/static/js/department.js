@@ -29,9 +29,16 @@
     return new Date(b.received_at) - new Date(a.received_at);
   }
 
+  let query = "";
+
+  // The inbox, or the tickets of this department matching a search (a 举报 is searched in its protected copy).
   async function loadInbox() {
-    const page = await api("GET", "/api/v1/tickets?page_size=100");
+    const params = new URLSearchParams({ page_size: "100" });
+    if (query) params.set("q", query);
+    const page = await api("GET", "/api/v1/tickets?" + params);
     tickets = page.items;
+    document.getElementById("inbox-search-clear").hidden = !query;
+    document.getElementById("inbox-search-note").textContent = query ? "查询“" + query + "”：共 " + page.total + " 张" : "";
     renderStats();
     renderList();
   }
@@ -53,7 +60,9 @@
     const allowed = FILTERS[filter];
     const rows = tickets.filter((t) => !allowed || allowed.includes(t.status)).sort(byDeadline);
     const now = Date.now();
-    document.getElementById("inbox-empty").hidden = rows.length > 0;
+    const empty = document.getElementById("inbox-empty");
+    empty.hidden = rows.length > 0;
+    empty.textContent = query ? "没有符合查询的工单。" : "暂无工单。";
     document.querySelector("#inbox-table tbody").replaceChildren(...rows.map((t) => {
       const due = runningDeadline(t);
       const state = deadlineState(due.at, now);
@@ -136,6 +145,16 @@
       filter = tab.dataset.filter;
       selectTab(tab);
       renderList();
+    });
+    document.getElementById("inbox-search").addEventListener("submit", (event) => {
+      event.preventDefault();
+      query = document.getElementById("inbox-q").value.trim();
+      loadInbox().catch((error) => toast(error.message, "error"));
+    });
+    document.getElementById("inbox-search-clear").addEventListener("click", () => {
+      query = "";
+      document.getElementById("inbox-q").value = "";
+      loadInbox().catch((error) => toast(error.message, "error"));
     });
     const body = document.querySelector("#inbox-table tbody");
     body.addEventListener("click", onRow);

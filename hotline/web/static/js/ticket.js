@@ -7,7 +7,10 @@ const TicketView = (() => {
   const REASON_LABELS = { dispatch: "派单说明", extension_approved: "审批意见", extension_rejected: "审批意见" };
   const DEADLINE_LABELS = { sign_by: "签收时限", reply_by: "办结时限", callback_due: "回访时限" };
 
+  const PROTECTED = "（举报人信息已保护）";
+
   function citizenText(citizen) {
+    if (citizen.protected) return PROTECTED;  // a department reading a 举报: nothing of the reporter is sent
     if (citizen.anonymous) return "匿名";
     return citizen.name || "—";
   }
@@ -56,13 +59,15 @@ const TicketView = (() => {
     const status = document.getElementById("detail-status");
     status.textContent = label("status", ticket.status);
     status.className = "badge status-" + ticket.status;
-    document.getElementById("detail-type").textContent = "类型：" + label("type", ticket.type);
+    document.getElementById("detail-type").textContent = "类型：" + label("type", ticket.type)
+      + (ticket.protected ? " · 举报人保护" : "");
     document.getElementById("detail-urgency").textContent = label("urgency", ticket.urgency);
     document.getElementById("detail-urgency").className = "badge urgency-" + ticket.urgency;
     const c = ticket.citizen;
     const rows = [
       ["渠道", label("channel", ticket.channel)], ["受理时间", formatTime(ticket.received_at)],
-      ["来电人", citizenText(c) + (c.confidential ? "（保密）" : "")], ["联系电话", c.phone || "—"],
+      ["来电人", citizenText(c) + (c.confidential && !c.protected ? "（保密）" : "")],
+      ["联系电话", c.protected ? PROTECTED : c.phone || "—"],
       ["地址", ticket.address || "—"], ["业务分类", ticket.category || "—"],
       ["主办单位", deptName(ticket.lead_department)],
       ["签收时限", deadline(ticket.sign_by, ticket.status === "dispatched")],
