@@ -1,22 +1,34 @@
-"""Durable timers: SLA clocks scheduled with the deadline and cancelled when the clock stops, and deferred
-enrichment of new tickets; each fires exactly once."""
+"""Durable timers in two queues: SLA clocks scheduled with the deadline and cancelled when the clock stops, each
+fired exactly once; and deferred enrichment of new tickets, leased one job at a time and retried with backoff."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime
-from typing import Awaitable, Callable
 
 import asyncpg
 
 from hotline.auth.tokens import SYSTEM
+from hotline.db import UNAVAILABLE_ERRORS
 from hotline.sql import load_queries
 from hotline.tickets.service import record_event
 
 Q = load_queries(__file__)
-Enrich = Callable[[asyncpg.Connection, int], Awaitable[None]]
+log = logging.getLogger(__name__)
 SIGN_KINDS = ["sign_warning", "sign_overdue"]
 REPLY_KINDS = ["reply_warning", "reply_overdue"]
 # Which ticket states keep each clock running; a timer that finds its clock stopped fires as a no-op.
 CLOCK_RUNNING = {"sign": {"dispatched", "reopened"}, "reply": {"dispatched", "accepted", "reopened"}}
+ENRICHMENT_LEASE_S = 120  # a job outlives its worker by this long at most; E5 takes well under a second a ticket
+MAX_RETRY_DELAY_S = 3600
+
+
+def retry_delay_s(attempts: int) -> int:
+    """30 s after the first failure, doubling, at most an hour: a broken job keeps being tried, rarely."""
+    return min(MAX_RETRY_DELAY_S, 30 * 2 ** max(0, attempts - 1))
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
 
 
 async def schedule(conn: asyncpg.Connection, *, ticket_id: int, due: dict[str, datetime]) -> None:
@@ -29,12 +41,7 @@ async def cancel(conn: asyncpg.Connection, *, ticket_id: int, kinds: list[str]) 
     await conn.execute(Q.cancel_timers, ticket_id, kinds)
 
 
-async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record, enrich: Enrich | None) -> None:
-    if timer["kind"] == "enrich":
-        if enrich is None:
-            raise RuntimeError("an enrich timer needs a worker with an embedder")
-        await enrich(conn, timer["ticket_id"])
-        return
+async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record) -> None:
     if timer["kind"] == "callback_overdue":
         if timer["status"] == "replied":  # the 回访 is the centre's own work: logged, no 督办单 to a department
             await record_event(
@@ -59,18 +66,55 @@ async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record, enrich: Enrich 
         )
 
 
-async def fire_due_timers(conn: asyncpg.Connection, *, worker: str, batch: int = 200,
-                          enrich: Enrich | None = None) -> int:
-    """Claim and fire up to `batch` due timers in the caller's transaction; returns how many were claimed.
+async def fire_due_timers(conn: asyncpg.Connection, *, worker: str, batch: int = 200, isolated: bool = False) -> int:
+    """Claim and fire up to `batch` due SLA timers in the caller's transaction; returns how many were claimed.
 
-    `enrich(conn, ticket_id)` does the model work deferred from intake (the text's vector, similar tickets).
+    `isolated` fires each under a savepoint, for a batch that failed as a whole: a timer that fails again is
+    logged and postponed with backoff, and the others fire.
     """
     timers = await conn.fetch(Q.claim_due_timers, batch)
     for timer in timers:
-        await _fire(conn, timer, enrich)
-        await conn.execute(Q.mark_fired, timer["id"], worker)
+        if not isolated:
+            await _fire(conn, timer)
+            await conn.execute(Q.mark_fired, timer["id"], worker)
+            continue
+        try:
+            async with conn.transaction():
+                await _fire(conn, timer)
+                await conn.execute(Q.mark_fired, timer["id"], worker)
+        except UNAVAILABLE_ERRORS:
+            raise
+        except Exception as error:
+            delay = retry_delay_s(timer["attempts"] + 1)
+            log.exception("timer %s (%s, ticket %s) failed; trying again in %d s",
+                          timer["id"], timer["kind"], timer["ticket_id"], delay)
+            await conn.execute(Q.postpone_timer, timer["id"], delay, describe(error))
     return len(timers)
 
 
 async def next_due(conn: asyncpg.Connection) -> datetime | None:
+    """When the next SLA timer falls due (enrichment is not counted: it has its own loop)."""
     return await conn.fetchval(Q.next_due)
+
+
+async def lease_enrichment(conn: asyncpg.Connection, *, lease_s: float = ENRICHMENT_LEASE_S) -> asyncpg.Record | None:
+    """Take one due enrichment job (id, ticket_id, attempts) for `lease_s`; run outside a transaction, so the
+    lease and the attempt are kept even if the worker dies during the job."""
+    return await conn.fetchrow(Q.lease_enrichment, lease_s)
+
+
+async def complete_enrichment(conn: asyncpg.Connection, *, job: asyncpg.Record, worker: str) -> bool:
+    """Mark the job done in the caller's transaction, which also stores its result; False when this attempt no
+    longer holds it (its lease ran out and another worker took it)."""
+    return await conn.fetchval(Q.complete_enrichment, job["id"], job["attempts"], worker) is not None
+
+
+async def retry_enrichment(conn: asyncpg.Connection, *, job: asyncpg.Record, error: BaseException) -> int:
+    """Put a failed job back for later; returns the delay in seconds."""
+    delay = retry_delay_s(job["attempts"])
+    await conn.execute(Q.retry_enrichment, job["id"], job["attempts"], delay, describe(error))
+    return delay
+
+
+async def next_enrichment_due(conn: asyncpg.Connection) -> datetime | None:
+    return await conn.fetchval(Q.next_enrichment_due)
