@@ -313,12 +313,16 @@ def bench_metrics(
 
 
 @bench_app.command("timers")
-def bench_timers(tickets: int = typer.Option(10_000, help="tickets with a due timer")) -> None:
-    """N due timers and two worker processes: prints {"tickets","fired","duplicates","max_lag_s"}."""
+def bench_timers(
+    tickets: int = typer.Option(10_000, help="tickets with a due SLA timer"),
+    backlog: int = typer.Option(0, help="enrichment jobs queued before them (each embedded by the workers)"),
+) -> None:
+    """N due SLA timers and two worker processes, behind M queued enrichment jobs: prints {"tickets", "fired",
+    "duplicates", "missed", "max_lag_s", "enriched_meanwhile", ...}."""
     from hotline.bench.timers import run_timers_bench
 
     settings = _database(_settings())
-    typer.echo(json.dumps(asyncio.run(run_timers_bench(settings, tickets=tickets))))
+    typer.echo(json.dumps(asyncio.run(run_timers_bench(settings, tickets=tickets, backlog=backlog))))
 
 
 @bench_app.command("load")

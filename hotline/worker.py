@@ -1,9 +1,11 @@
 """`hotline worker`: fires due SLA timers and enriches new tickets; any number of workers may run, each timer
 fires once.
 
-Two loops share the process and never wait for each other: SLA timers are claimed in batches, enrichment jobs
-(the E5 vector, repeat candidates, deferred routing) one at a time with the model run outside any transaction.
-Each loop sleeps until its next due job or a NOTIFY on its own channel, whichever is first.
+Two loops share the process: SLA timers are claimed in batches, enrichment jobs (the E5 vector, repeat candidates,
+deferred routing) one at a time with the model run outside any transaction, on a thread of low CPU priority.
+Deadlines come first: the SLA loop never waits for enrichment, and enrichment pauses (after the job in hand)
+while SLA timers are due, so a backlog of it cannot take the CPU or the database from them. Each loop sleeps
+until its next due job or a NOTIFY on its own channel, whichever is first.
 """
 from __future__ import annotations
 
@@ -37,23 +39,26 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
     embedder = await asyncio.to_thread(load_embedder, settings.embedder)
     pool = await create_pool(settings, settings.database_url)
     # the dispatch-history model once, like the API: it routes the posts intake routed by the rules alone
-    enricher = Enricher(embedder, await load_live_router(settings, pool))
-    timers_wake, enrich_wake = asyncio.Event(), asyncio.Event()
+    enricher = Enricher(embedder, await load_live_router(settings, pool), background=True)
+    timers_wake, enrich_wake, sla_idle = asyncio.Event(), asyncio.Event(), asyncio.Event()
     listener = await connect(settings.database_url)
     await listener.add_listener("hotline_timers", lambda *_: timers_wake.set())
     await listener.add_listener("hotline_enrich", lambda *_: enrich_wake.set())
     log.info("worker %s started", name)
     try:
-        await asyncio.gather(_sla_loop(pool, name, stop, timers_wake),
-                             _enrichment_loop(pool, name, enricher, stop, enrich_wake))
+        await asyncio.gather(_sla_loop(pool, name, stop, timers_wake, sla_idle),
+                             _enrichment_loop(pool, name, enricher, stop, enrich_wake, sla_idle))
     finally:
+        enricher.close()
         await listener.close()
         await pool.close()
 
 
-async def _sla_loop(pool: asyncpg.Pool, name: str, stop: asyncio.Event, wake: asyncio.Event) -> None:
+async def _sla_loop(pool: asyncpg.Pool, name: str, stop: asyncio.Event, wake: asyncio.Event,
+                    idle: asyncio.Event) -> None:
     while not stop.is_set():
         wake.clear()  # before looking: a NOTIFY from now on wakes the next sleep
+        idle.clear()  # enrichment holds off until no SLA timer is due
         try:
             try:
                 async with pool.acquire() as conn, conn.transaction():
@@ -70,14 +75,17 @@ async def _sla_loop(pool: asyncpg.Pool, name: str, stop: asyncio.Event, wake: as
                 due = await next_due(conn)
         except Exception as error:
             _log_loop_error("SLA timers", error)
+            idle.set()
             await _sleep(stop, wake, ERROR_PAUSE_S)
             continue
+        idle.set()
         await _sleep(stop, wake, _until(due))
 
 
 async def _enrichment_loop(pool: asyncpg.Pool, name: str, enricher: Enricher, stop: asyncio.Event,
-                           wake: asyncio.Event) -> None:
+                           wake: asyncio.Event, sla_idle: asyncio.Event) -> None:
     while not stop.is_set():
+        await _first(sla_idle, stop)
         wake.clear()
         try:
             async with pool.acquire() as conn:
@@ -135,9 +143,13 @@ def _until(due: datetime | None) -> float:
 
 async def _sleep(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
     """Until `seconds` pass, a NOTIFY wakes this loop, or the worker is stopped."""
-    waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())]
+    await _first(wake, stop, timeout=seconds)
+
+
+async def _first(*events: asyncio.Event, timeout: float | None = None) -> None:
+    waiters = [asyncio.ensure_future(event.wait()) for event in events]
     try:
-        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for waiter in waiters:
             waiter.cancel()

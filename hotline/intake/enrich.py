@@ -3,9 +3,13 @@ same district that say nearly the same thing (repeat candidates), and the dispat
 suggestions for the posts intake routed by the rules alone."""
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import anyio
 import asyncpg
@@ -17,6 +21,8 @@ from hotline.routing_rules.live_router import LiveRouter
 from hotline.sql import load_queries
 
 Q = load_queries(__file__)
+T = TypeVar("T")
+BACKGROUND_NICE = 10  # CFS weight 110 against 1024: deadlines and PostgreSQL come first on a busy machine
 
 
 @dataclass
@@ -33,19 +39,32 @@ class Enricher:
     """`prepare` reads the ticket and runs the models (no writes, so no transaction need be open meanwhile);
     `store` writes the result in the caller's transaction. Calling it does both, on the caller's connection."""
 
-    def __init__(self, embedder: Embedder, router: LiveRouter | None = None):
+    def __init__(self, embedder: Embedder, router: LiveRouter | None = None, *, background: bool = False):
         self.embedder = embedder
         self.router = router
+        # In a worker the models run on one thread of low CPU priority: an enrichment backlog takes the CPU the
+        # SLA timers and the database leave, never the reverse.
+        self._executor = ThreadPoolExecutor(1, "enrich", initializer=_lower_priority) if background else None
+
+    async def _run(self, work: Callable[[], T]) -> T:
+        if self._executor is None:
+            return await anyio.to_thread.run_sync(work)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
 
     async def prepare(self, conn: asyncpg.Connection, ticket_id: int) -> Enrichment:
         ticket = await conn.fetchrow(Q.ticket_for_enrichment, ticket_id)
         if ticket is None:
             raise LookupError(f"ticket {ticket_id} does not exist")
         text = "\n".join(part for part in (ticket["title"], ticket["content"]) if part)
-        vector = await anyio.to_thread.run_sync(lambda: self.embedder.embed([text])[0])
+        vector = await self._run(lambda: self.embedder.embed([text])[0])
         routes = None
         if self.router is not None and self.router.defers_model(ticket["channel"]) and not ticket["routed_by_model"]:
-            routes = await _route_with_model(conn, self.router, ticket, text)
+            await self.router.refresh(conn)  # rules edited through any process since intake apply here too
+            routes = await self._run(lambda: _route_with_model(self.router, ticket, text))
         return Enrichment(ticket_id=ticket_id, district_code=ticket["district_code"], vector=vector, routes=routes)
 
     async def store(self, conn: asyncpg.Connection, enrichment: Enrichment) -> None:
@@ -68,10 +87,16 @@ def make_enricher(embedder: Embedder, router: LiveRouter | None = None) -> Enric
     return Enricher(embedder, router)
 
 
-async def _route_with_model(conn: asyncpg.Connection, router: LiveRouter, ticket: asyncpg.Record,
-                            text: str) -> list[dict[str, Any]]:
+def _route_with_model(router: LiveRouter, ticket: asyncpg.Record, text: str) -> list[dict[str, Any]]:
     """Route again with the context intake used, now with the model: the ticket's latest set once stored."""
-    await router.refresh(conn)  # rules edited through any process since intake apply here too
-    return await anyio.to_thread.run_sync(lambda: router.route(
+    return router.route(
         text, category=ticket["category"], category_confidence=float(ticket["category_confidence"]),
-        address=ticket["address"], district_code=ticket["district_code"], street_code=ticket["street_code"]))
+        address=ticket["address"], district_code=ticket["district_code"], street_code=ticket["street_code"])
+
+
+def _lower_priority() -> None:
+    """Linux gives each thread its own nice value: this lowers the calling thread's only."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+    except (AttributeError, OSError):
+        pass  # not Linux, or not permitted: the enrichment runs at normal priority

@@ -15,8 +15,8 @@ LIMIT $1
 FOR UPDATE OF tm SKIP LOCKED;
 
 -- name: mark_fired
--- clock_timestamp(): when this timer fired, not when the batch's transaction began.
-UPDATE timers SET fired_at = clock_timestamp(), fired_by = $2 WHERE id = $1;
+-- clock_timestamp(): when the timers fired (their batch's end, just before it commits), not when it began.
+UPDATE timers SET fired_at = clock_timestamp(), fired_by = $2 WHERE id = ANY($1::bigint[]);
 
 -- name: postpone_timer
 -- A timer whose firing failed: tried again after the delay, its attempts and last error kept.

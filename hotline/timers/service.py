@@ -73,15 +73,16 @@ async def fire_due_timers(conn: asyncpg.Connection, *, worker: str, batch: int =
     logged and postponed with backoff, and the others fire.
     """
     timers = await conn.fetch(Q.claim_due_timers, batch)
-    for timer in timers:
-        if not isolated:
+    if not isolated:
+        for timer in timers:
             await _fire(conn, timer)
-            await conn.execute(Q.mark_fired, timer["id"], worker)
-            continue
+        await conn.execute(Q.mark_fired, [t["id"] for t in timers], worker)
+        return len(timers)
+    for timer in timers:
         try:
             async with conn.transaction():
                 await _fire(conn, timer)
-                await conn.execute(Q.mark_fired, timer["id"], worker)
+                await conn.execute(Q.mark_fired, [timer["id"]], worker)
         except UNAVAILABLE_ERRORS:
             raise
         except Exception as error:
