@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from hotline.auth.tokens import Principal, read_token
 from hotline.config import Settings
-from hotline.errors import Forbidden, Unauthorized
+from hotline.errors import Forbidden, InvalidField, Unauthorized
 from routing.sla import SlaClock
 
 SESSION_COOKIE = "hotline_session"
@@ -103,3 +103,11 @@ async def _public_rate_limit(request: Request, principal: MaybeStaff) -> None:
 
 
 PublicRateLimit = Depends(_public_rate_limit)
+
+
+def refuse_nul_parameters(request: Request) -> None:
+    """Every route's path and query parameters: a NUL byte (which PostgreSQL refuses in text) is a bad request
+    naming the parameter, never a server error."""
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if isinstance(value, str) and "\x00" in value:
+            raise InvalidField(name, "must not contain NUL bytes")

@@ -13,7 +13,7 @@ from hotline.auth.tokens import Principal
 from hotline.errors import InvalidField, InvalidFields, NotFound
 from hotline.kb import service, transfer
 from hotline.sql import load_queries
-from hotline.validation import NonBlankStr
+from hotline.validation import NonBlankStr, parse_row_id
 
 router = APIRouter(prefix="/api/v1", tags=["knowledge"])
 KQ = load_queries(service.__file__)
@@ -129,8 +129,8 @@ def _problems_as_fields(problems: list[str]) -> list[dict[str, str]]:
 async def _article_row(conn, key: str):
     """An article by code or, failing that, by numeric id."""
     row = await conn.fetchrow(KQ.article_by_code, key)
-    if row is None and key.isdigit():
-        row = await conn.fetchrow(KQ.article_by_id, int(key))
+    if row is None and (article_id := parse_row_id(key)) is not None:
+        row = await conn.fetchrow(KQ.article_by_id, article_id)
     if row is None:
         raise NotFound(f"article {key} not found", field="code")
     return row

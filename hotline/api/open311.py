@@ -15,6 +15,7 @@ from hotline.errors import InvalidField, NotFound
 from hotline.flows import on_submission
 from hotline.intake.schemas import CitizenIn, SubmissionIn
 from hotline.tickets import service as tickets
+from hotline.validation import INT_MAX, parse_row_id
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 _CLOSED = {"answered", "closed", "merged"}
@@ -42,7 +43,8 @@ async def create_request(
     device_id: Annotated[str | None, Form(max_length=100)] = None,
 ) -> list[dict[str, Any]]:
     async with request.app.state.pool.acquire() as conn:  # released before intake takes its own
-        category = await city.category_path_by_id(conn, int(service_code)) if service_code.isdigit() else None
+        category_id = parse_row_id(service_code, maximum=INT_MAX)
+        category = await city.category_path_by_id(conn, category_id) if category_id is not None else None
     if category is None:
         raise InvalidField("service_code", f"unknown service_code {service_code!r}; see services.json")
     name = "".join(part for part in (last_name, first_name) if part) or None
