@@ -19,6 +19,9 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.AdminShutdownError,
     asyncpg.exceptions.CrashShutdownError,
     asyncpg.exceptions.TooManyConnectionsError,
+    # The protocol's state broken under the client, e.g. `cannot switch to state 15` on a connection whose backend
+    # announced its end (postmaster killed) between two statements of a transaction.
+    asyncpg.exceptions.InternalClientError,
 )
 
 
