@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 256 * 1024
     max_content_chars: int = 20_000
     public_requests_per_minute: int = 60  # per address, on public intake, chat and answers
+    # per address, on knowledge search without a staff login: a citizen searching as they type stays well under it
+    public_searches_per_minute: int = 120
     # Behind a reverse proxy: the proxies' addresses (comma-separated) whose X-Forwarded-For names the citizen, so
     # rate limits and lock-outs count citizens, not the proxy. None: the header is ignored (it could be forged).
     forwarded_allow_ips: str | None = None

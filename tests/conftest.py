@@ -113,7 +113,8 @@ async def conn(shared_db_url):
 def make_settings(db_url: str, tmp_path: Path, **overrides) -> Settings:
     return Settings(
         environment="test", database_url=db_url, data_dir=tmp_path, secret_key="test-secret-" + "x" * 32,
-        **{"load_models": False, "public_requests_per_minute": 100_000, **overrides},
+        **{"load_models": False, "public_requests_per_minute": 100_000, "public_searches_per_minute": 100_000,
+           **overrides},
     )
 
 

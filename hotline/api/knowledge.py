@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotline.api.deps import Conn, PublicRateLimit, Staff, require_roles
+from hotline.api.deps import Conn, PublicRateLimit, PublicSearchRateLimit, Staff, require_roles
 from hotline.auth.tokens import Principal
 from hotline.errors import InvalidField, InvalidFields, NotFound
 from hotline.kb import service, transfer
@@ -45,7 +45,7 @@ def _index(request: Request):
     return request.app.state.runtime.knowledge
 
 
-@router.get("/knowledge/search")
+@router.get("/knowledge/search", dependencies=[PublicSearchRateLimit])
 async def search(request: Request, conn: Conn, q: Annotated[str, Query(min_length=1, max_length=200)],
                  k: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
     return {"query": q, "results": await service.search(conn, _index(request), query=q, k=k)}
