@@ -10,9 +10,12 @@ until its next due job or a NOTIFY on its own channel, whichever is first.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import os
+import signal
 import socket
+import sys
 from datetime import datetime, timezone
 
 import asyncpg
@@ -28,9 +31,23 @@ log = logging.getLogger(__name__)
 MAX_SLEEP_S = 5.0
 BATCH = 200
 ERROR_PAUSE_S = 1.0
+PARENT_CHECK_S = 1.0
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+def end_with_parent(parent_pid: int) -> None:
+    """Have the kernel send this process SIGTERM when its parent dies, however it dies (Linux); if the parent is
+    already gone, end now. Elsewhere run_worker's watch of the parent pid does the same within a second."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            log.warning("cannot ask the kernel to end this worker with its parent; watching the parent instead")
+    if os.getppid() != parent_pid:
+        raise SystemExit(f"the parent process {parent_pid} has already ended")
+
+
+async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None, parent_pid: int | None = None) -> None:
     stop = stop or asyncio.Event()
     name = f"{socket.gethostname()}:{os.getpid()}"
     from classifier.embedders import load_embedder
@@ -46,8 +63,11 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
     await listener.add_listener("hotline_enrich", lambda *_: enrich_wake.set())
     log.info("worker %s started", name)
     try:
-        await asyncio.gather(_sla_loop(pool, name, stop, timers_wake, sla_idle),
-                             _enrichment_loop(pool, name, enricher, stop, enrich_wake, sla_idle))
+        loops = [_sla_loop(pool, name, stop, timers_wake, sla_idle),
+                 _enrichment_loop(pool, name, enricher, stop, enrich_wake, sla_idle)]
+        if parent_pid is not None:
+            loops.append(_watch_parent(parent_pid, stop))
+        await asyncio.gather(*loops)
     finally:
         enricher.close()
         await listener.close()
@@ -126,6 +146,15 @@ async def enrich_due_tickets(conn: asyncpg.Connection, *, worker: str, enricher:
     while await enrich_next_ticket(conn, worker=worker, enricher=enricher):
         taken += 1
     return taken
+
+
+async def _watch_parent(parent_pid: int, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        if os.getppid() != parent_pid:  # reparented: the process that started this worker is gone
+            log.warning("parent process %d ended; stopping", parent_pid)
+            stop.set()
+            return
+        await _first(stop, timeout=PARENT_CHECK_S)
 
 
 def _log_loop_error(loop: str, error: Exception) -> None:
