@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
 from hotline.auth.tokens import SYSTEM
 from hotline.db import UNAVAILABLE_ERRORS
 from hotline.sql import load_queries
-from hotline.tickets.service import record_event
+from hotline.tickets.service import record_events
 
 Q = load_queries(__file__)
 log = logging.getLogger(__name__)
@@ -41,29 +42,39 @@ async def cancel(conn: asyncpg.Connection, *, ticket_id: int, kinds: list[str]) 
     await conn.execute(Q.cancel_timers, ticket_id, kinds)
 
 
-async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record) -> None:
+def _effects(timer: asyncpg.Record) -> tuple[dict[str, Any] | None, tuple | None]:
+    """What firing a timer writes: its event (or None when its clock has stopped) and the 督办单 an overdue
+    deadline opens for the late department (or None)."""
     if timer["kind"] == "callback_overdue":
-        if timer["status"] == "replied":  # the 回访 is the centre's own work: logged, no 督办单 to a department
-            await record_event(
-                conn, ticket_id=timer["ticket_id"], action="callback_overdue", from_status="replied",
-                to_status="replied", actor=SYSTEM,
-                data={"clock": "callback", "deadline": timer["due_at"].isoformat(), "timer_id": timer["id"]},
-            )
-        return
+        if timer["status"] != "replied":
+            return None, None
+        # the 回访 is the centre's own work: logged, no 督办单 to a department
+        return {"ticket_id": timer["ticket_id"], "action": "callback_overdue", "from_status": "replied",
+                "to_status": "replied",
+                "data": {"clock": "callback", "deadline": timer["due_at"].isoformat(), "timer_id": timer["id"]}}, None
     clock, _, stage = timer["kind"].partition("_")
     if timer["status"] not in CLOCK_RUNNING.get(clock, ()):
-        return
+        return None, None
     deadline = timer["sign_by"] if clock == "sign" else timer["reply_by"]
-    await record_event(
-        conn, ticket_id=timer["ticket_id"], action=f"sla_{stage}", from_status=timer["status"],
-        to_status=timer["status"], actor=SYSTEM,
-        data={"clock": clock, "deadline": deadline.isoformat() if deadline else None, "timer_id": timer["id"]},
-    )
+    event = {"ticket_id": timer["ticket_id"], "action": f"sla_{stage}", "from_status": timer["status"],
+             "to_status": timer["status"],
+             "data": {"clock": clock, "deadline": deadline.isoformat() if deadline else None, "timer_id": timer["id"]}}
+    order = None
     if stage == "overdue" and timer["lead_department"]:
-        await conn.execute(
-            Q.open_supervision_order, timer["ticket_id"], timer["lead_department"], timer["kind"],
-            "超时自动督办", None,
-        )
+        order = (timer["ticket_id"], timer["lead_department"], timer["kind"], "超时自动督办", None)
+    return event, order
+
+
+async def _write(conn: asyncpg.Connection, timers: list[asyncpg.Record], worker: str) -> None:
+    """Fire timers: their events, 督办单 and marks, a few round trips for the lot."""
+    effects = [_effects(timer) for timer in timers]
+    events = [event for event, _ in effects if event is not None]
+    orders = [order for _, order in effects if order is not None]
+    if events:
+        await record_events(conn, events=events, actor=SYSTEM)
+    if orders:
+        await conn.executemany(Q.open_supervision_order, orders)
+    await conn.execute(Q.mark_fired, [timer["id"] for timer in timers], worker)
 
 
 async def fire_due_timers(conn: asyncpg.Connection, *, worker: str, batch: int = 200, isolated: bool = False) -> int:
@@ -74,15 +85,13 @@ async def fire_due_timers(conn: asyncpg.Connection, *, worker: str, batch: int =
     """
     timers = await conn.fetch(Q.claim_due_timers, batch)
     if not isolated:
-        for timer in timers:
-            await _fire(conn, timer)
-        await conn.execute(Q.mark_fired, [t["id"] for t in timers], worker)
+        if timers:
+            await _write(conn, timers, worker)
         return len(timers)
     for timer in timers:
         try:
             async with conn.transaction():
-                await _fire(conn, timer)
-                await conn.execute(Q.mark_fired, [timer["id"]], worker)
+                await _write(conn, [timer], worker)
         except UNAVAILABLE_ERRORS:
             raise
         except Exception as error:
