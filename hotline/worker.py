@@ -3,8 +3,9 @@ fires once.
 
 Two loops share the process: SLA timers are claimed in batches, enrichment jobs (the E5 vector, repeat candidates,
 deferred routing) one at a time with the model run outside any transaction, on a thread of low CPU priority.
-Deadlines come first: the SLA loop never waits for enrichment, and enrichment pauses (after the job in hand)
-while SLA timers are due, so a backlog of it cannot take the CPU or the database from them. Each loop sleeps
+Deadlines come first: the SLA loop never waits for enrichment, and an enrichment job starts only while no SLA
+timer is due and none falls due before the job can be expected to end, so a backlog of it cannot take the CPU or
+the database from them. Each loop sleeps
 until its next due job or a NOTIFY on its own channel, whichever is first.
 """
 from __future__ import annotations
@@ -35,6 +36,39 @@ PARENT_CHECK_S = 1.0
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
+class SlaGate:
+    """What the SLA loop tells the enrichment loop: whether timers are being fired, and when the next falls due."""
+
+    def __init__(self) -> None:
+        self.changed = asyncio.Event()
+        self._busy = True
+        self._next_due: float | None = None  # on the event loop's clock
+        self._job_s = 0.5  # how long an enrichment job takes, learnt as they run
+
+    def firing(self) -> None:
+        self._busy = True
+        self.changed.set()
+
+    def waiting(self, next_due: datetime | None) -> None:
+        self._busy = False
+        self._next_due = None if next_due is None else \
+            asyncio.get_running_loop().time() + (next_due - datetime.now(timezone.utc)).total_seconds()
+        self.changed.set()
+
+    def job_took(self, seconds: float) -> None:
+        self._job_s = 0.8 * self._job_s + 0.2 * seconds
+
+    def hold_s(self) -> float | None:
+        """0 when an enrichment job may start now; else how long to wait before asking again (None: until the
+        SLA loop says something). A job starts only if it should end, with room to spare, before the next timer."""
+        if self._busy:
+            return None
+        if self._next_due is None:
+            return 0.0
+        remaining = self._next_due - asyncio.get_running_loop().time()
+        return 0.0 if remaining > 2 * self._job_s else max(remaining, 0.0) + 0.05
+
+
 def end_with_parent(parent_pid: int) -> None:
     """Have the kernel send this process SIGTERM when its parent dies, however it dies (Linux); if the parent is
     already gone, end now. Elsewhere run_worker's watch of the parent pid does the same within a second."""
@@ -57,14 +91,14 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None, p
     pool = await create_pool(settings, settings.database_url)
     # the dispatch-history model once, like the API: it routes the posts intake routed by the rules alone
     enricher = Enricher(embedder, await load_live_router(settings, pool), background=True)
-    timers_wake, enrich_wake, sla_idle = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    timers_wake, enrich_wake, gate = asyncio.Event(), asyncio.Event(), SlaGate()
     listener = await connect(settings.database_url)
     await listener.add_listener("hotline_timers", lambda *_: timers_wake.set())
     await listener.add_listener("hotline_enrich", lambda *_: enrich_wake.set())
     log.info("worker %s started", name)
     try:
-        loops = [_sla_loop(pool, name, stop, timers_wake, sla_idle),
-                 _enrichment_loop(pool, name, enricher, stop, enrich_wake, sla_idle)]
+        loops = [_sla_loop(pool, name, stop, timers_wake, gate),
+                 _enrichment_loop(pool, name, enricher, stop, enrich_wake, gate)]
         if parent_pid is not None:
             loops.append(_watch_parent(parent_pid, stop))
         await asyncio.gather(*loops)
@@ -75,10 +109,10 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None, p
 
 
 async def _sla_loop(pool: asyncpg.Pool, name: str, stop: asyncio.Event, wake: asyncio.Event,
-                    idle: asyncio.Event) -> None:
+                    gate: SlaGate) -> None:
     while not stop.is_set():
         wake.clear()  # before looking: a NOTIFY from now on wakes the next sleep
-        idle.clear()  # enrichment holds off until no SLA timer is due
+        gate.firing()  # no enrichment job starts until the due timers are fired
         try:
             try:
                 async with pool.acquire() as conn, conn.transaction():
@@ -95,21 +129,28 @@ async def _sla_loop(pool: asyncpg.Pool, name: str, stop: asyncio.Event, wake: as
                 due = await next_due(conn)
         except Exception as error:
             _log_loop_error("SLA timers", error)
-            idle.set()
+            gate.waiting(None)
             await _sleep(stop, wake, ERROR_PAUSE_S)
             continue
-        idle.set()
+        gate.waiting(due)
         await _sleep(stop, wake, _until(due))
 
 
 async def _enrichment_loop(pool: asyncpg.Pool, name: str, enricher: Enricher, stop: asyncio.Event,
-                           wake: asyncio.Event, sla_idle: asyncio.Event) -> None:
+                           wake: asyncio.Event, gate: SlaGate) -> None:
+    loop = asyncio.get_running_loop()
     while not stop.is_set():
-        await _first(sla_idle, stop)
+        gate.changed.clear()
+        hold = gate.hold_s()
+        if hold != 0.0:
+            await _first(gate.changed, stop, timeout=hold)
+            continue
         wake.clear()
         try:
             async with pool.acquire() as conn:
+                started = loop.time()
                 if await enrich_next_ticket(conn, worker=name, enricher=enricher):
+                    gate.job_took(loop.time() - started)
                     continue
                 due = await next_enrichment_due(conn)
         except Exception as error:
