@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from hotline.api import (
-    audit, auth, calendar, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics, open311, public,
-    routing_rules, sla, submissions, tickets,
+    audit, auth, calendar, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics, open311,
+    open311_keys, public, routing_rules, sla, submissions, tickets,
 )
 from hotline.api.deps import refuse_nul_parameters
 from hotline.config import Settings
@@ -125,7 +125,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,  # outermost
                        larger_for={knowledge.IMPORT_PATH: knowledge.IMPORT_MAX_BYTES})
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
-                   metrics, public, audit, hot_issues, routing_rules, calendar):
+                   metrics, public, audit, hot_issues, routing_rules, calendar, open311_keys):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

@@ -17,8 +17,10 @@ from hotline.config import Settings
 app = typer.Typer(help="12345 hotline platform", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="staff accounts", no_args_is_help=True)
 bench_app = typer.Typer(help="benchmarks: each prints one JSON line", no_args_is_help=True)
+open311_app = typer.Typer(help="Open311 GeoReport v2: outside systems' API keys", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(bench_app, name="bench")
+app.add_typer(open311_app, name="open311")
 
 
 def _mount_model_commands() -> None:
@@ -305,6 +307,30 @@ def user_add(
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"created user {principal.username} ({principal.role}) id={principal.user_id}")
+
+
+@open311_app.command("key")
+def open311_key(
+    name: str = typer.Argument(..., help="the outside system, e.g. 温州市民App"),
+    note: Optional[str] = typer.Option(None, help="contact person, purpose"),
+) -> None:
+    """Make an API key for an outside system and print it (only its hash is kept: this is the one time it shows)."""
+    from hotline.errors import DomainError
+    from hotline.open311.service import create_key
+
+    settings = _database(_settings())
+
+    async def make(conn):
+        async with conn.transaction():
+            return await create_key(conn, name=name, note=note, actor=None)
+
+    try:
+        row, key = asyncio.run(_with_connection(settings, make))
+    except DomainError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Open311 key {row['id']} for {row['name']} (shown once, keep it safe):")
+    typer.echo(key)
 
 
 @bench_app.command("intake")

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     public_requests_per_minute: int = 60  # per address, on public intake, chat and answers
     # per address, on knowledge search without a staff login: a citizen searching as they type stays well under it
     public_searches_per_minute: int = 120
+    # Open311: reads of requests without an API key, per address (ticket numbers are sequential: enumeration
+    # meets 429 quickly), and everything one outside system's key does, per key.
+    open311_reads_per_minute: int = 30
+    open311_key_requests_per_minute: int = 600
+    open311_jurisdiction_id: str = "wenzhou.gov.cn"  # the one jurisdiction this endpoint serves
     # Behind a reverse proxy: the proxies' addresses (comma-separated) whose X-Forwarded-For names the citizen, so
     # rate limits and lock-outs count citizens, not the proxy. None: the header is ignored (it could be forged).
     forwarded_allow_ips: str | None = None

@@ -2,6 +2,8 @@
 recorded with its suggestions and its event in one transaction."""
 from __future__ import annotations
 
+from typing import Awaitable, Callable
+
 import anyio
 import asyncpg
 
@@ -14,7 +16,9 @@ from hotline.runtime import Runtime
 
 async def on_submission(
     runtime: Runtime, *, submission: SubmissionIn, actor: Principal | None, category_path: str | None = None,
+    on_created: Callable[[asyncpg.Connection, asyncpg.Record], Awaitable[None]] | None = None,
 ) -> tuple[asyncpg.Record, bool]:
+    """`on_created(conn, ticket)` writes what a channel keeps beside a new ticket, in the ticket's transaction."""
     prepared = prepare_submission(submission, runtime.gazetteer)
     text = "\n".join(part for part in (prepared.title, prepared.content) if part)
     # One connection for the whole contact: a second checkout costs more than holding this one for the
@@ -32,6 +36,8 @@ async def on_submission(
                 # record_submission asked for has embedded the text, which keeps the model's cost off the wait.
                 await find_repeats(conn, ticket_id=ticket["id"], phone=submission.citizen.phone,
                                    district_code=None, vector=None, embedder=None)
+                if on_created is not None:
+                    await on_created(conn, ticket)
         return ticket, created
 
 

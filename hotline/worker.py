@@ -5,8 +5,7 @@ Two loops share the process: SLA timers are claimed in batches, enrichment jobs 
 deferred routing) one at a time with the model run outside any transaction, on a thread of low CPU priority.
 Deadlines come first: the SLA loop never waits for enrichment, and an enrichment job starts only while no SLA
 timer is due and none falls due before the job can be expected to end, so a backlog of it cannot take the CPU or
-the database from them. Each loop sleeps
-until its next due job or a NOTIFY on its own channel, whichever is first.
+the database from them. Each loop sleeps until its next due job or a NOTIFY on its own channel, whichever is first.
 """
 from __future__ import annotations
 

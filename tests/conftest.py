@@ -51,6 +51,7 @@ async def _admin(server_url: str) -> asyncpg.Connection:
 async def template_db(pg_server_url):
     """A database migrated and seeded with the city, categories and test users (no demo tickets)."""
     from hotline.auth.service import create_user
+    from hotline.category_templates.service import seed_category_templates
     from hotline.db import connect
     from hotline.migrate import migrate
     from hotline.kb.service import seed_knowledge
@@ -67,6 +68,7 @@ async def template_db(pg_server_url):
     async with conn.transaction():
         await seed_city(conn)
         await seed_categories(conn)
+        await seed_category_templates(conn)
         await seed_routing_rules(conn)
         await seed_knowledge(conn)
         for username, (role, dept) in TEST_USERS.items():
@@ -114,6 +116,7 @@ def make_settings(db_url: str, tmp_path: Path, **overrides) -> Settings:
     return Settings(
         environment="test", database_url=db_url, data_dir=tmp_path, secret_key="test-secret-" + "x" * 32,
         **{"load_models": False, "public_requests_per_minute": 100_000, "public_searches_per_minute": 100_000,
+           "open311_reads_per_minute": 100_000,
            **overrides},
     )
 

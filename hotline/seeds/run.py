@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from hotline.category_templates.service import seed_category_templates
 from hotline.config import Settings
 from hotline.intake.address import Gazetteer
 from hotline.kb.service import seed_knowledge
@@ -18,6 +19,7 @@ async def seed_all(conn: asyncpg.Connection, settings: Settings) -> dict:
     async with conn.transaction():
         summary = await seed_city(conn)
         summary["categories"] = await seed_categories(conn)
+        summary["category_templates"] = await seed_category_templates(conn)
         summary["routing_rules"] = await seed_routing_rules(conn)
         summary["knowledge"] = await seed_knowledge(conn)
         created = await seed_demo_users(conn, settings.data_dir / "demo-credentials.txt")

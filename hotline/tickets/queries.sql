@@ -60,9 +60,3 @@ WHERE c.ticket_id = $1 ORDER BY c.similarity DESC;
 
 -- name: set_merged_into
 UPDATE tickets SET merged_into = $2, updated_at = now() WHERE id = $1;
-
--- name: open311_request
-SELECT t.ticket_number, t.status, t.category_path, t.content_masked, t.address, t.confidential,
-       t.received_at, t.updated_at, t.reply_by, d.name AS agency
-FROM tickets t LEFT JOIN departments d ON d.code = t.lead_department
-WHERE t.ticket_number = $1;

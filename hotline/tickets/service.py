@@ -136,8 +136,3 @@ async def merge_ticket(
     await record_event(conn, ticket_id=parent["id"], action="repeat_contact", from_status=parent["status"],
                        to_status=parent["status"], actor=actor, reason=reason,
                        data={"ticket_number": ticket_number, "channel": child["channel"]})
-
-
-async def open311_request(conn: asyncpg.Connection, *, ticket_number: str) -> asyncpg.Record | None:
-    """A ticket as an Open311 service request: status, dates and the responsible agency."""
-    return await conn.fetchrow(Q.open311_request, ticket_number)

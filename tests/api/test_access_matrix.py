@@ -78,12 +78,16 @@ ACCESS = {
     ("PUT", "/api/v1/calendar/days/{date}"): SUPERVISORS,
     ("DELETE", "/api/v1/calendar/days/{date}"): SUPERVISORS,
     ("POST", "/api/v1/calendar/days/{date}/shift-deadlines"): SUPERVISORS,
+    ("GET", "/api/v1/admin/open311-keys"): ADMIN,
+    ("POST", "/api/v1/admin/open311-keys"): ADMIN,
+    ("POST", "/api/v1/admin/open311-keys/{key_id}/disable"): ADMIN,
 }
 
 # The department probing is dept_zhzfj; the ticket is sent to zjj. It goes first, before others change the ticket.
 CALLERS = {"anonymous": None, "department": "dept_zhzfj", "agent": "agent", "supervisor": "supervisor",
            "admin": "admin"}
-PATH_VALUES = {"username": "nobody", "request_id": "999999", "code": "no-such-matter", "token": "no-such-token"}
+PATH_VALUES = {"username": "nobody", "request_id": "999999", "code": "no-such-matter", "token": "no-such-token",
+               "key_id": "999999"}
 QUERIES = {
     "/api/v1/sla/deadlines": {"start": "2026-11-02T09:00:00+08:00", "type": "complaint"},
     "/api/v1/knowledge/search": {"q": "社保卡"},
@@ -110,6 +114,8 @@ BODIES = {
     "/api/v1/tickets/{ticket_number}/supervision-orders": lambda: {"note": "请加快办理"},
     "/api/v1/public/tickets/lookup": lambda: {"ticket_number": "20990101999999", "phone_last4": "5678"},
     "/api/v1/tickets/{ticket_number}/reveal": lambda: REASON,
+    "/api/v1/admin/open311-keys": lambda: {"name": f"接入系统-{uuid.uuid4().hex[:8]}"},
+    "/api/v1/admin/open311-keys/{key_id}/disable": lambda: REASON,
 }
 
 

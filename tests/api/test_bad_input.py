@@ -35,12 +35,6 @@ async def test_ids_beyond_any_row_are_refused_naming_the_field(api, tokens):
         assert field_error(response, 404) == "code"
 
 
-async def test_a_huge_open311_service_code_is_a_client_error(api):
-    response = await api.post("/open311/v2/requests.json",
-                              data={"service_code": "9" * 20, "description": "路灯坏了"})
-    assert field_error(response) == "service_code"
-
-
 async def test_a_nul_byte_in_a_path_or_query_parameter_is_refused_naming_it(api, tokens):
     assert field_error(await api.get("/api/v1/tickets/T%00", headers=tokens["agent"])) == "ticket_number"
     assert field_error(await api.get("/api/v1/knowledge/matters/%00")) == "code"
