@@ -4,20 +4,22 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 
 from hotline.api import (
     admin_users, audit, auth, calendar, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics,
     open311, open311_keys, public, routing_rules, sla, submissions, tickets,
 )
+from hotline.api.deps import refuse_nul_parameters
 from hotline.config import Settings
-from hotline.db import UNAVAILABLE_ERRORS, create_pool, create_read_pool
+from hotline.db import UNAVAILABLE_ERRORS, create_pool, create_read_pool, database_went_away
 from hotline.errors import DomainError
-from hotline.middleware import BodyLimitMiddleware
+from hotline.middleware import BodyLimitMiddleware, UnhandledErrorMiddleware
 from hotline.runtime import load_runtime
 from hotline.web import pages
 from hotline.auth.sessions import SessionChecker
@@ -62,10 +64,38 @@ def _install_error_handlers(app: FastAPI) -> None:
                 status_code=503, headers={"Retry-After": "5"},
             )
 
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        """Routing's own refusals (no such path, method not allowed) in the error schema; a browser that
+        follows a dead link gets a page in Chinese instead."""
+        if exc.status_code == 404 and _browser_page_request(request):
+            return pages.not_found_page(request)
+        code, message = {
+            404: ("not_found", f"no such path: {request.url.path}"),
+            405: ("method_not_allowed", f"{request.method} is not allowed on {request.url.path}"),
+        }.get(exc.status_code, ("http_error", str(exc.detail)))
+        return JSONResponse({"error": {"code": code, "message": message}}, status_code=exc.status_code,
+                            headers=exc.headers)
+
     @app.exception_handler(Exception)
     async def internal_error(_: Request, exc: Exception) -> JSONResponse:
+        if database_went_away(exc):  # e.g. a rollback that failed because the connection had gone
+            log.warning("database unavailable: %s", type(exc).__name__)
+            return JSONResponse(
+                {"error": {"code": "database_unavailable", "message": "the database is not answering; retry"}},
+                status_code=503, headers={"Retry-After": "5"},
+            )
         log.exception("unhandled error")
         return JSONResponse({"error": {"code": "internal_error", "message": "internal error"}}, status_code=500)
+
+
+_MACHINE_PREFIXES = ("/api/", "/open311/", "/static/")
+
+
+def _browser_page_request(request: Request) -> bool:
+    """A person's browser asking for a page (not a script or API client asking for data)."""
+    return (request.method in ("GET", "HEAD") and "text/html" in request.headers.get("accept", "")
+            and not request.url.path.startswith(_MACHINE_PREFIXES))
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -89,8 +119,10 @@ def create_app(settings: Settings) -> FastAPI:
                 await read_pool.close()
             await pool.close()
 
-    app = FastAPI(title="12345 政务服务便民热线", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="12345 政务服务便民热线", version="0.1.0", lifespan=lifespan,
+                  dependencies=[Depends(refuse_nul_parameters)])
     _install_error_handlers(app)
+    app.add_middleware(UnhandledErrorMiddleware)  # innermost of ours: inside it, every handler has had its turn
     app.add_middleware(SessionRenewalMiddleware, settings=settings)
     app.add_middleware(CsrfMiddleware, secret_key=settings.secret_key)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,  # outermost

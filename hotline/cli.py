@@ -5,6 +5,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -127,6 +128,10 @@ def serve(
     from hotline.app import create_app
 
     _configure_logging()
+    # SIGTERM (systemd, Docker, CI) ends this process the way Ctrl+C does: through the `finally` below and the
+    # exit hooks, so the worker and the embedded PostgreSQL started here are stopped too. uvicorn takes the
+    # signal while it serves, shuts down gracefully, then raises it again, which lands here.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     settings = _database(_settings())
     if prepare:
         asyncio.run(_migrate(settings))
@@ -134,8 +139,10 @@ def serve(
         _ensure_classifier(settings)
     worker_process = None
     if worker:
-        worker_process = subprocess.Popen([sys.executable, "-m", "hotline", "worker"],
-                                          env={**os.environ, "HOTLINE_DATABASE_URL": settings.database_url})
+        # The worker ends with this process even when it is killed outright (kill -9 runs no `finally`).
+        worker_process = subprocess.Popen(
+            [sys.executable, "-m", "hotline", "worker", "--parent-pid", str(os.getpid())],
+            env={**os.environ, "HOTLINE_DATABASE_URL": settings.database_url})
     try:
         uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
                     log_level="info", proxy_headers=settings.forwarded_allow_ips is not None,
@@ -143,20 +150,39 @@ def serve(
     finally:
         if worker_process is not None:
             worker_process.terminate()
-            worker_process.wait(10)
+            try:
+                worker_process.wait(30)
+            except subprocess.TimeoutExpired:
+                worker_process.kill()
+                worker_process.wait()
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(0)
 
 
 @app.command()
-def worker() -> None:
-    """Fire due SLA timers (warnings at 75 %, overdue at 100 %, supervision orders); run as many as you like."""
-    from hotline.worker import run_worker
+def worker(
+    parent_pid: Optional[int] = typer.Option(None, "--parent-pid", help="end when this process ends (how "
+                                             "`serve --worker` keeps its worker from outliving it)"),
+) -> None:
+    """Fire due SLA timers (warnings at 75 %, overdue at 100 %, supervision orders) and enrich new tickets; run as
+    many as you like. SIGTERM or Ctrl+C stops it after the work in hand."""
+    from hotline.worker import end_with_parent, run_worker
 
+    if parent_pid is not None:
+        end_with_parent(parent_pid)
     _configure_logging()
     settings = _database(_settings())
-    try:
-        asyncio.run(run_worker(settings))
-    except KeyboardInterrupt:
-        pass
+
+    async def run_until_stopped() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await run_worker(settings, stop=stop, parent_pid=parent_pid)
+
+    asyncio.run(run_until_stopped())
 
 
 def _classifier_train(library_train):
@@ -421,12 +447,16 @@ def bench_metrics(
 
 
 @bench_app.command("timers")
-def bench_timers(tickets: int = typer.Option(10_000, help="tickets with a due timer")) -> None:
-    """N due timers and two worker processes: prints {"tickets","fired","duplicates","max_lag_s"}."""
+def bench_timers(
+    tickets: int = typer.Option(10_000, help="tickets with a due SLA timer"),
+    backlog: int = typer.Option(0, help="enrichment jobs queued before them (each embedded by the workers)"),
+) -> None:
+    """N due SLA timers and two worker processes, behind M queued enrichment jobs: prints {"tickets", "fired",
+    "duplicates", "missed", "max_lag_s", "enriched_meanwhile", ...}."""
     from hotline.bench.timers import run_timers_bench
 
     settings = _database(_settings())
-    typer.echo(json.dumps(asyncio.run(run_timers_bench(settings, tickets=tickets))))
+    typer.echo(json.dumps(asyncio.run(run_timers_bench(settings, tickets=tickets, backlog=backlog))))
 
 
 @bench_app.command("load")

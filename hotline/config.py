@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 256 * 1024
     max_content_chars: int = 20_000
     public_requests_per_minute: int = 60  # per address, on public intake, chat and answers
+    # per address, on knowledge search without a staff login: a citizen searching as they type stays well under it
+    public_searches_per_minute: int = 120
     # Open311: reads of requests without an API key, per address (ticket numbers are sequential: enumeration
     # meets 429 quickly), and everything one outside system's key does, per key.
     open311_reads_per_minute: int = 30

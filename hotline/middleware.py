@@ -1,11 +1,14 @@
-"""ASGI middleware: refuse oversized bodies before anything parses them, and set security headers."""
+"""ASGI middleware: refuse oversized bodies before anything parses them, set security headers, and answer any
+exception no handler took in the error schema."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+log = logging.getLogger(__name__)
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -66,4 +69,50 @@ async def _send_too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
                 + _SECURITY_HEADERS})
+    await send({"type": "http.response.body", "body": body})
+
+
+class UnhandledErrorMiddleware:
+    """The last word on an exception no handler took. The database going away underneath a request (also when what
+    surfaces is an error of the cleanup after it) is 503 with Retry-After; anything else is 500 and logged. Both
+    are answered rather than re-raised, so the client's keep-alive connection survives the error."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        response_started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as error:
+            if response_started:
+                raise
+            await _send_error(send, error)
+
+
+async def _send_error(send: Send, error: Exception) -> None:
+    from hotline.db import database_went_away
+
+    if database_went_away(error):
+        log.warning("database unavailable: %s", type(error).__name__)
+        status, extra = 503, [(b"retry-after", b"5")]
+        payload = {"code": "database_unavailable", "message": "the database is not answering; retry"}
+    else:
+        log.error("unhandled error", exc_info=error)
+        status, extra = 500, []
+        payload = {"code": "internal_error", "message": "internal error"}
+    body = json.dumps({"error": payload}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+                + extra})
     await send({"type": "http.response.body", "body": body})

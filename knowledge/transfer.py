@@ -7,6 +7,11 @@ plain text lists (适用依据, 办事流程, 关键词 ...) hold one item per l
 Chinese header or the field name is accepted, a GB18030 file (Excel's "CSV" on Chinese Windows) is read
 too, and dates may be 2026-01-01 or Excel's 2026/1/1.
 
+A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return before one) as a formula, so a
+text an editor saved as `=HYPERLINK(...)` would act on whoever opens the export. As OWASP advises, every such
+cell is written with a leading apostrophe (and every cell quoted); the import removes that one apostrophe, so a
+file exported and imported unchanged leaves every text as it was.
+
 The `version` column is the version the row was exported at: it is not content. An import skips rows equal
 to what is stored, and refuses a changed row whose version is older than the stored one (someone edited
 the document after this file was exported; importing would silently undo their edit).
@@ -71,6 +76,9 @@ COLUMNS = {"matters": MATTER_COLUMNS, "articles": ARTICLE_COLUMNS}
 _KEYS = {"matters": MATTER_KEYS, "articles": ARTICLE_KEYS}
 _YES, _NO = {"是", "true", "1", "y", "yes"}, {"否", "false", "0", "n", "no"}
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+# A cell a spreadsheet would read as a formula, or one escaped already (apostrophes then a formula's first character):
+# both get one more apostrophe on export, and lose one on import.
+_FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
 
 
 class Row(NamedTuple):
@@ -112,13 +120,22 @@ def to_json(documents: Iterable[Mapping[str, Any]]) -> bytes:
 
 def to_csv(kind: str, documents: Iterable[Mapping[str, Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     columns = COLUMNS[kind]
     writer.writerow([c.header for c in columns])
     for document in documents:
-        writer.writerow([_write_cell(c.cell, _get(document, c.key)) for c in columns])
+        writer.writerow([escape_formula(_write_cell(c.cell, _get(document, c.key))) for c in columns])
     # The byte-order mark is what makes Excel read the file as UTF-8 instead of the local code page.
     return out.getvalue().encode("utf-8-sig")
+
+
+def escape_formula(text: str) -> str:
+    """The cell as a spreadsheet shows it but never runs it."""
+    return "'" + text if _FORMULA_START.match(text) else text
+
+
+def unescape_formula(text: str) -> str:
+    return text[1:] if text.startswith("'") and _FORMULA_START.match(text) else text
 
 
 def _write_cell(cell: str, value: Any) -> str:
@@ -229,7 +246,7 @@ def _csv_records(kind: str, data: bytes) -> tuple[list[tuple[int, Any, list[str]
 
 
 def _read_cell(cell: str, value: str) -> Any:
-    value = value.replace("\r\n", "\n").strip()
+    value = unescape_formula(value.strip()).replace("\r\n", "\n")
     if cell == "text":
         return value
     if cell == "optional_text":

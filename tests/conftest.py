@@ -116,8 +116,8 @@ def make_settings(db_url: str, tmp_path: Path, **overrides) -> Settings:
     return Settings(
         environment="test", database_url=db_url, data_dir=tmp_path, secret_key="test-secret-" + "x" * 32,
         # The session-wide tokens fixture outlives the 30-minute production token on a busy machine.
-        **{"load_models": False, "public_requests_per_minute": 100_000, "open311_reads_per_minute": 100_000,
-           "token_ttl_minutes": 240, **overrides},
+        **{"load_models": False, "public_requests_per_minute": 100_000, "public_searches_per_minute": 100_000,
+           "open311_reads_per_minute": 100_000, "token_ttl_minutes": 240, **overrides},
     )
 
 

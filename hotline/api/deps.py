@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from hotline.auth.tokens import Principal, TokenClaims, issue_token, read_claims
 from hotline.config import Settings
-from hotline.errors import Forbidden, Unauthorized
+from hotline.errors import Forbidden, InvalidField, Unauthorized
 from routing.sla import SlaClock
 
 SESSION_COOKIE = "hotline_session"
@@ -142,3 +142,28 @@ async def _public_rate_limit(request: Request, principal: MaybeStaff) -> None:
 
 
 PublicRateLimit = Depends(_public_rate_limit)
+
+
+async def _public_search_rate_limit(request: Request, principal: MaybeStaff) -> None:
+    """Anonymous knowledge search has a per-address budget of its own: every search embeds the query, so an
+    unthrottled caller slows everyone's intake. Staff (an agent typing as the caller speaks) are not counted, and
+    a citizen's searches leave the budget of their chat and filing alone."""
+    if principal is not None:
+        return
+    from hotline.abuse.service import hit_rate_limit
+
+    address = request.client.host if request.client else "unknown"
+    async with request.app.state.pool.acquire() as conn:
+        await hit_rate_limit(conn, key=f"search:{address}",
+                             limit=request.app.state.settings.public_searches_per_minute)
+
+
+PublicSearchRateLimit = Depends(_public_search_rate_limit)
+
+
+def refuse_nul_parameters(request: Request) -> None:
+    """Every route's path and query parameters: a NUL byte (which PostgreSQL refuses in text) is a bad request
+    naming the parameter, never a server error."""
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if isinstance(value, str) and "\x00" in value:
+            raise InvalidField(name, "must not contain NUL bytes")

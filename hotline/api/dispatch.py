@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
 from hotline.api.deps import Conn, Sla, Staff, require_roles
 from hotline.auth.tokens import Principal
@@ -11,11 +11,13 @@ from hotline.dispatch import service
 from hotline.dispatch.schemas import (
     ActionOut, ClassificationIn, ContentIn, DecisionIn, DispatchIn, ExtensionIn, ExtensionOut, ReasonIn,
 )
+from hotline.validation import BIGINT_MAX
 
 router = APIRouter(prefix="/api/v1", tags=["dispatch"])
 Agent = Annotated[Principal, Depends(require_roles("agent", "supervisor", "admin"))]
 Department = Annotated[Principal, Depends(require_roles("department"))]
 Supervisor = Annotated[Principal, Depends(require_roles("supervisor", "admin"))]
+RequestId = Annotated[int, Path(ge=1, le=BIGINT_MAX, description="an extension request's id")]
 
 
 async def _state(conn, ticket_number: str) -> ActionOut:
@@ -93,12 +95,12 @@ async def _decide(request_id: int, approve: bool, body: DecisionIn | None, sla, 
 
 
 @router.post("/extension-requests/{request_id}/approve", response_model=ExtensionOut)
-async def approve(request_id: int, conn: Conn, actor: Supervisor, sla: Sla,
+async def approve(request_id: RequestId, conn: Conn, actor: Supervisor, sla: Sla,
                   body: DecisionIn | None = None) -> ExtensionOut:
     return await _decide(request_id, True, body, sla, conn, actor)
 
 
 @router.post("/extension-requests/{request_id}/reject", response_model=ExtensionOut)
-async def reject(request_id: int, conn: Conn, actor: Supervisor, sla: Sla,
+async def reject(request_id: RequestId, conn: Conn, actor: Supervisor, sla: Sla,
                  body: DecisionIn | None = None) -> ExtensionOut:
     return await _decide(request_id, False, body, sla, conn, actor)

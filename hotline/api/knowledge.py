@@ -8,12 +8,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotline.api.deps import Conn, PublicRateLimit, Staff, require_roles
+from hotline.api.deps import Conn, PublicRateLimit, PublicSearchRateLimit, Staff, require_roles
 from hotline.auth.tokens import Principal
 from hotline.errors import InvalidField, InvalidFields, NotFound
 from hotline.kb import service, transfer
 from hotline.sql import load_queries
-from hotline.validation import NonBlankStr
+from hotline.validation import NonBlankStr, parse_row_id
 
 router = APIRouter(prefix="/api/v1", tags=["knowledge"])
 KQ = load_queries(service.__file__)
@@ -45,7 +45,7 @@ def _index(request: Request):
     return request.app.state.runtime.knowledge
 
 
-@router.get("/knowledge/search")
+@router.get("/knowledge/search", dependencies=[PublicSearchRateLimit])
 async def search(request: Request, conn: Conn, q: Annotated[str, Query(min_length=1, max_length=200)],
                  k: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
     return {"query": q, "results": await service.search(conn, _index(request), query=q, k=k)}
@@ -129,8 +129,8 @@ def _problems_as_fields(problems: list[str]) -> list[dict[str, str]]:
 async def _article_row(conn, key: str):
     """An article by code or, failing that, by numeric id."""
     row = await conn.fetchrow(KQ.article_by_code, key)
-    if row is None and key.isdigit():
-        row = await conn.fetchrow(KQ.article_by_id, int(key))
+    if row is None and (article_id := parse_row_id(key)) is not None:
+        row = await conn.fetchrow(KQ.article_by_id, article_id)
     if row is None:
         raise NotFound(f"article {key} not found", field="code")
     return row

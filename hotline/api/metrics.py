@@ -15,6 +15,7 @@ from hotline.callbacks import supervision
 from hotline.callbacks.metrics import league_table, metrics_report
 from hotline.callbacks.schemas import OrderStatus, SupervisionOrderIn, SupervisionOrderOut
 from hotline.errors import InvalidField
+from hotline.validation import day_out_of_range
 
 router = APIRouter(prefix="/api/v1", tags=["metrics"])
 Supervisor = Annotated[Principal, Depends(require_roles("supervisor", "admin"))]
@@ -27,6 +28,9 @@ def _period(
     from_: Annotated[date | None, Query(alias="from", description="first local day, YYYY-MM-DD")] = None,
     to: Annotated[date | None, Query(description="last local day, included")] = None,
 ) -> Period:
+    for field, day in (("from", from_), ("to", to)):
+        if day is not None and (problem := day_out_of_range(day)):
+            raise InvalidField(field, problem)
     default_from, default_to = default_days(datetime.now(ZoneInfo(CITY_TIMEZONE)).date())
     first, last = from_ or default_from, to or default_to
     if from_ is None and to is not None:

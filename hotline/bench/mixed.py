@@ -220,7 +220,7 @@ async def run_load_bench(settings: Settings, *, seconds: float, rate: float, api
     env = {**os.environ, "HOTLINE_DATABASE_URL": url, "HOTLINE_DATA_DIR": str(data_dir),
            "HOTLINE_EMBEDDER": settings.embedder,
            # one load generator is one address: the per-address public budget would refuse it at once
-           "HOTLINE_PUBLIC_REQUESTS_PER_MINUTE": str(10**9)}
+           "HOTLINE_PUBLIC_REQUESTS_PER_MINUTE": str(10**9), "HOTLINE_PUBLIC_SEARCHES_PER_MINUTE": str(10**9)}
     has_classifier = (settings.classifier_path / "manifest.json").exists()
     if has_classifier:
         env["HOTLINE_CLASSIFIER_DIR"] = str(settings.classifier_path)

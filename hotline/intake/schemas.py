@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from hotline.intake.pii import parse_id_number, parse_phone
-from hotline.validation import CleanStr, NonBlankStr
+from hotline.validation import CleanStr, NonBlankStr, instant_out_of_range
 
 Channel = Literal["phone", "web", "app", "wechat", "letter", "visit", "110", "email"]
 CHANNELS: tuple[str, ...] = Channel.__args__
@@ -50,7 +50,11 @@ class SubmissionIn(BaseModel):
     @field_validator("received_at")
     @classmethod
     def _not_in_future(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value > datetime.now(timezone.utc) + _CLOCK_SKEW:
+        if value is None:
+            return None
+        if problem := instant_out_of_range(value):
+            raise ValueError(problem)
+        if value > datetime.now(timezone.utc) + _CLOCK_SKEW:
             raise ValueError("must not be in the future")
         return value
 

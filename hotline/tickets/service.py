@@ -33,6 +33,14 @@ async def record_event(
     )
 
 
+async def record_events(conn: asyncpg.Connection, *, events: list[dict[str, Any]], actor: Principal | None) -> None:
+    """Several events by one actor in one round trip; each is record_event's keyword arguments but the actor."""
+    await conn.executemany(Q.insert_event, [
+        (e["ticket_id"], e["action"], e["from_status"], e["to_status"], actor.user_id if actor else None,
+         actor_role(actor), actor.department_code if actor else None, e.get("reason"), e.get("data") or {})
+        for e in events])
+
+
 async def transition(
     conn: asyncpg.Connection, *, ticket_id: int, action: str, actor: Principal | None,
     reason: str | None = None, data: dict[str, Any] | None = None,

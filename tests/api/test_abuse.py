@@ -95,3 +95,29 @@ async def test_guessing_the_lookup_digits_is_stopped_for_staff_too(fresh_db_url,
     finally:
         await client.aclose()
         await lifespan.__aexit__(None, None, None)
+
+
+async def test_anonymous_search_is_throttled_per_address_but_staff_and_the_chat_are_not(fresh_db_url, tmp_path):
+    import asyncio
+    from datetime import datetime
+
+    app, lifespan, client = await start_client(make_settings(fresh_db_url, tmp_path, public_searches_per_minute=5,
+                                                             public_requests_per_minute=5, embedder="hashing"))
+    try:
+        if datetime.now().second >= 55:  # the budget is per clock minute: start this test inside one
+            await asyncio.sleep(61 - datetime.now().second)
+        token = (await client.post("/api/v1/auth/token", data={"username": "agent", "password": TEST_PASSWORD}))
+        agent = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        public = [(await client.get("/api/v1/knowledge/search", params={"q": f"身份证{i}"})).status_code
+                  for i in range(6)]
+        assert public == [200] * 5 + [429]
+        refused = await client.get("/api/v1/knowledge/search", params={"q": "护照"})
+        assert refused.json()["error"]["code"] == "too_many_requests" and int(refused.headers["Retry-After"]) >= 1
+        # an agent typing as the caller speaks searches on, however often
+        assert {(await client.get("/api/v1/knowledge/search", params={"q": f"社保{i}"}, headers=agent)).status_code
+                for i in range(10)} == {200}
+        # the same citizen's chat has its own budget
+        assert (await client.post("/api/v1/chat", json={"message": "办身份证要带什么"})).status_code == 200
+    finally:
+        await client.aclose()
+        await lifespan.__aexit__(None, None, None)

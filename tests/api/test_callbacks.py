@@ -167,8 +167,6 @@ async def test_a_department_sees_only_its_own_callbacks(api, tokens):
 
 
 async def test_a_late_callback_is_listed_overdue_and_logged_by_the_timer(clean_api):
-    from classifier.embedders import load_embedder
-    from hotline.intake.enrich import make_enricher
     from hotline.timers.service import fire_due_timers
 
     api, tokens, pool = clean_api  # a database of its own: the worker below fires every due timer in it
@@ -180,6 +178,6 @@ async def test_a_late_callback_is_listed_overdue_and_logged_by_the_timer(clean_a
         await conn.execute("UPDATE timers SET due_at = now() - interval '1 minute' "
                            "WHERE ticket_id = $1 AND kind = 'callback_overdue'", ticket_id)
         async with conn.transaction():
-            await fire_due_timers(conn, worker="test", enrich=make_enricher(load_embedder("hashing")))
+            await fire_due_timers(conn, worker="test")
     assert (await callbacks(api, tokens, "overdue"))[number]["overdue"] is True
     assert (await actions(api, tokens, number))[-1] == "callback_overdue"

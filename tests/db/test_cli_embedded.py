@@ -1,5 +1,6 @@
 """`hotline serve --prepare` on a fresh data folder: embedded PostgreSQL, migrations, seed, demo accounts;
-and `hotline user add` works beside the running server on the same data folder."""
+`hotline user add` works beside the running server on the same data folder; and SIGTERM (how systemd, Docker and
+CI stop a service) stops the embedded PostgreSQL it started, as Ctrl+C does."""
 import os
 import signal
 import subprocess
@@ -8,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 from hotline.bench.load import free_port
 
@@ -22,6 +24,7 @@ def test_serve_prepares_a_fresh_city_and_user_add_joins_it(tmp_path: Path):
     server = subprocess.Popen([*HOTLINE, "serve", "--prepare", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
+    postmaster = None
     try:
         for _ in range(600):
             try:
@@ -48,11 +51,17 @@ def test_serve_prepares_a_fresh_city_and_user_add_joins_it(tmp_path: Path):
         tickets = httpx.get(base + "/api/v1/tickets", headers={
             "Authorization": f"Bearer {httpx.post(base + '/api/v1/auth/token', data={'username': 'agent01', 'password': agent_password}).json()['access_token']}"})
         assert tickets.json()["total"] == 0  # HOTLINE_DEMO=0: the city without demo tickets
+        postmaster = psutil.Process(int((tmp_path / "var" / "pg" / "postmaster.pid").read_text().split()[0]))
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(signal.SIGTERM)
         try:
-            output, _ = server.communicate(timeout=30)
+            output, _ = server.communicate(timeout=60)
         except subprocess.TimeoutExpired:
             server.kill()
             output, _ = server.communicate()
+    stopped = postmaster is not None and (not postmaster.is_running() or postmaster.status() == psutil.STATUS_ZOMBIE)
+    if postmaster is not None and not stopped:
+        postmaster.terminate()  # the test's own leak, not the next run's
     assert "demo accounts" in output and "agent01" in output
+    assert server.returncode == 0, output[-2000:]
+    assert stopped and not (tmp_path / "var" / "pg" / "postmaster.pid").exists()  # PostgreSQL shut down cleanly

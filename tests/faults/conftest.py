@@ -25,7 +25,7 @@ def product_env(database_url: str, data_dir: Path) -> dict[str, str]:
     return {**os.environ, "HOTLINE_DATABASE_URL": database_url, "HOTLINE_DATA_DIR": str(data_dir),
             "HOTLINE_DEMO": "0", "HOTLINE_EMBEDDER": "hashing", "HOTLINE_LOAD_MODELS": "false",
             "HOTLINE_ENVIRONMENT": "test", "HOTLINE_SECRET_KEY": "fault-test-secret-" + "x" * 32,
-            "HOTLINE_PUBLIC_REQUESTS_PER_MINUTE": str(10**6)}
+            "HOTLINE_PUBLIC_REQUESTS_PER_MINUTE": str(10**6), "HOTLINE_PUBLIC_SEARCHES_PER_MINUTE": str(10**6)}
 
 
 @dataclass

@@ -3,6 +3,8 @@ JSON error meanwhile, then recovers by itself, and no acknowledged submission is
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import tempfile
 import threading
 import time
@@ -10,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 import uvicorn
 
@@ -20,7 +23,7 @@ from hotline.config import Settings
 from hotline.db import connect
 from hotline.embedded import start_embedded
 from tests.conftest import make_settings
-from tests.faults.conftest import Burst, submit_until_acknowledged
+from tests.faults.conftest import Burst, submission, submit_until_acknowledged
 
 SUBMISSIONS = 80
 
@@ -100,3 +103,60 @@ async def test_database_restart_gives_503_then_recovers_without_a_restart_of_the
         await conn.close()
     assert stored == burst.acknowledged
     assert tickets == SUBMISSIONS
+
+
+def start_again(server, *, attempts: int = 50) -> None:
+    """Start PostgreSQL after its postmaster was killed. It left its lock file behind, and this machine's init does
+    not reap orphans, so the dead postmaster lingers as a zombie whose pid still looks alive to pg_ctl: the file
+    goes, and the socket's, once the process is no more than that. The orphaned backends must notice and exit before a start works."""
+    postmaster = psutil.Process(server.get_pid())
+    while postmaster.is_running() and postmaster.status() != psutil.STATUS_ZOMBIE:
+        time.sleep(0.05)
+    socket_dir = server.get_postmaster_info().socket_dir or server.pgdata
+    for lock_file in [server.pgdata / "postmaster.pid", *socket_dir.glob(".s.PGSQL.*.lock")]:
+        lock_file.unlink(missing_ok=True)
+    for _ in range(attempts):
+        try:
+            server.ensure_postgres_running()
+            return
+        except Exception:  # noqa: BLE001 - pg_ctl refuses while the old shared memory is still attached
+            time.sleep(0.2)
+    server.ensure_postgres_running()
+
+
+async def test_a_killed_postmaster_gives_503_with_retry_after_never_500(own_postgres, database_url, api_url):
+    """SIGKILL of the postmaster: each backend ends its connection when it notices, mid-transaction for some
+    (asyncpg then fails the rollback with `InternalClientError: cannot switch to state 15`)."""
+    external_ids = [f"pmkill-{uuid.uuid4().hex[:8]}-{i}" for i in range(SUBMISSIONS)]
+    burst = Burst()
+    retry_after: list[str | None] = []
+
+    async def kill_postmaster_mid_burst() -> None:
+        while len(burst.acknowledged) < SUBMISSIONS // 4:
+            await asyncio.sleep(0.02)
+        os.kill(own_postgres.get_pid(), signal.SIGKILL)
+        while len(burst.failures) < 8:
+            await asyncio.sleep(0.05)
+        async with httpx.AsyncClient(base_url=api_url, timeout=10) as client:
+            response = await client.post("/api/v1/submissions", json=submission(f"pmkill-probe-{uuid.uuid4()}", 0))
+            retry_after.append(response.headers.get("retry-after") if response.status_code == 503 else response.text)
+        await asyncio.to_thread(start_again, own_postgres)
+
+    await asyncio.gather(
+        submit_until_acknowledged(api_url, external_ids, clients=4, burst=burst, give_up_s=120),
+        kill_postmaster_mid_burst(),
+    )
+    assert burst.failures, "submissions while the postmaster was dead should have failed"
+    for external_id, status, body in burst.failures:
+        assert status == 503, (external_id, status, body)
+        assert httpx.Response(503, text=body).json()["error"]["code"] == "database_unavailable"
+    assert retry_after == ["5"]
+    assert set(burst.acknowledged) == set(external_ids)
+    conn = await connect(database_url)
+    try:
+        stored = dict(await conn.fetch(
+            """SELECT s.external_id, t.ticket_number FROM submissions s JOIN tickets t ON t.id = s.ticket_id
+               WHERE s.external_id LIKE 'pmkill-%' AND s.external_id NOT LIKE 'pmkill-probe-%'"""))
+    finally:
+        await conn.close()
+    assert stored == burst.acknowledged

@@ -3,12 +3,19 @@ submission exists exactly once and every due timer fired exactly once."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import psutil
+
+from hotline.bench.load import free_port
 from hotline.db import connect
 from hotline.timers.service import schedule
-from tests.faults.conftest import ApiProcess, Burst, product_env, start_worker, stop_processes, submit_until_acknowledged
+from tests.faults.conftest import (
+    HOTLINE, ApiProcess, Burst, product_env, start_worker, stop_processes, submit_until_acknowledged,
+)
 
 SUBMISSIONS = 100
 TIMER_TICKETS = 300
@@ -113,3 +120,40 @@ async def test_every_due_timer_fires_once_when_a_worker_is_killed(fresh_db_url, 
     assert [t["id"] for t in timers if t["effects"] != 1] == []  # each fired exactly once: one event per timer
     assert orders == TIMER_TICKETS  # one 督办单 per overdue ticket
     assert 0 < fired_before_kill < 2 * TIMER_TICKETS  # the killed worker was part-way through
+
+
+def _ended(process: psutil.Process) -> bool:
+    """Gone, or a zombie: this machine's init does not reap orphans, so an ended orphan lingers as one."""
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_a_killed_serve_takes_its_worker_with_it(fresh_db_url, tmp_path):
+    env = product_env(fresh_db_url, tmp_path)
+    port = free_port()
+    serve = subprocess.Popen([*HOTLINE, "serve", "--worker", "--port", str(port)], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = None
+    try:
+        for _ in range(600):
+            workers = [p for p in psutil.Process(serve.pid).children() if "worker" in p.cmdline()]
+            if workers:
+                worker = workers[0]
+                break
+            assert serve.poll() is None, "hotline serve --worker exited"
+            time.sleep(0.1)
+        assert worker is not None, "serve --worker started no worker"
+        serve.kill()  # SIGKILL: no `finally`, no exit hooks in serve
+        serve.wait(10)
+        for _ in range(300):
+            if _ended(worker):
+                break
+            time.sleep(0.1)
+        assert _ended(worker), "the worker outlived the serve that started it"
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+        if worker is not None and not _ended(worker):
+            worker.kill()

@@ -86,3 +86,24 @@ def test_a_shared_main_item_needs_every_sub_item_named():
                 Row(3, {"code": "b", "main_item": "护照", "sub_item": None}, None)]
     errors = family_problems(incoming, stored)
     assert {(e["row"], e["field"]) for e in errors} == {(1, "sub_item"), (2, "sub_item")}
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3", "\t=1+1", "'=already quoted",
+            "''=twice", "-", "'plain apostrophe"]
+
+
+def test_formula_cells_are_escaped_in_the_csv_and_read_back_unchanged():
+    articles = [{**load_articles()[0], "code": f"formula-{i}", "question": text, "answer": text + "是答案",
+                 "keywords": [text.strip()]} for i, text in enumerate(FORMULAS)]  # list items are trimmed
+    data = to_csv("articles", articles)
+    header, *rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    for row in rows:
+        for cell in row:  # what Excel would run as a formula now starts with an apostrophe
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
+    question = header.index("问题")
+    assert [r[question] for r in rows] == [
+        "'=cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0", "'+1+1", "'-2+3", "'\t=1+1", "''=already quoted",
+        "'''=twice", "'-", "'plain apostrophe"]
+    parsed, errors = read_rows("articles", "csv", data)
+    assert errors == []
+    assert [row.document for row in parsed] == [{k: v for k, v in a.items() if k != "version"} for a in articles]

@@ -74,3 +74,25 @@ async def test_a_mistyped_phone_number_is_explained_in_chinese_and_nothing_is_fi
     assert await page.locator("#file-result").is_hidden()
     # Chromium logs every 4xx response; this 422 is the intake's answer, explained on the page above.
     assert citizen.errors == ["Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"]
+
+
+async def test_a_dead_link_shows_a_chinese_page_that_leads_back(open_session):
+    citizen = await open_session()
+    response = await citizen.goto("/banshi/no-such-page")
+    page = citizen.page
+    assert response.status == 404
+    assert await page.locator("h1").text_content() == "页面不存在"
+    assert "/banshi/no-such-page" in await page.locator(".notice-panel").text_content()
+    await citizen.screenshot("not-found-public")
+    await page.locator(".notice-panel a", has_text="首页").click()
+    await page.locator("#chat-form").wait_for()  # the portal, where a citizen can ask, file or look up
+
+    staff = await open_session()
+    await staff.login("dept_zjj")
+    await staff.goto("/supervisor/old-link")
+    await staff.screenshot("not-found-staff")
+    await staff.page.locator(".notice-panel a", has_text="我的工作台").click()
+    await staff.page.wait_for_url("**/department")
+    forbidden = await staff.goto("/supervisor")  # a page that exists but is not this role's: 无权访问, in Chinese too
+    assert forbidden.status == 403 and await staff.page.locator("h1").text_content() == "无权访问"
+    await staff.screenshot("forbidden-staff")

@@ -68,6 +68,8 @@ const Hotline = (() => {
     [/^Input should be (?:'[^']*'(?:, | or )?)+$/, () => "不在可选范围内"],
     [/^must not contain NUL bytes$/, () => "含有不可见的控制字符"],
     [/^must not be in the future$/, () => "不能晚于当前时间"],
+    [/^must not be before (\d{4}-\d\d-\d\d)$/, (d) => "不能早于 " + d],
+    [/^must not be after (\d{4}-\d\d-\d\d)$/, (d) => "不能晚于 " + d],
     [/^mobile number must have 11 digits$/, () => "手机号应为 11 位"],
     [/^mobile number must start with 13-19$/, () => "手机号应以 13–19 开头"],
     [/^landline numbers under area code (\d+) have 8 digits$/, (a) => "区号 " + a + " 的固定电话应为 8 位"],
