@@ -8,7 +8,9 @@ import asyncpg
 
 from hotline.kb.live_index import LiveKnowledgeIndex
 from hotline.sql import load_queries
+from knowledge import text
 from knowledge.answer import compose_answer
+from knowledge.gate import Evidence, gate_for, gather_evidence
 
 Q = load_queries(__file__)
 
@@ -66,16 +68,6 @@ async def seed_knowledge(conn: asyncpg.Connection) -> dict[str, int]:
     return {"matters": len(matters), "articles": len(articles), "bundles": len(bundles)}
 
 
-def _families(index: LiveKnowledgeIndex) -> dict[str, list[dict[str, Any]]]:
-    families: dict[str, list[dict[str, Any]]] = {}
-    for row in index.rows.values():
-        if row["kind"] == "matter":
-            families.setdefault(row["main_item"], []).append(row)
-    for family in families.values():
-        family.sort(key=lambda r: r["id"])
-    return families
-
-
 async def search(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, query: str, k: int) -> list[dict]:
     await index.refresh(conn)
     results = []
@@ -93,9 +85,24 @@ async def search(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, query: 
 async def answer(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, question: str,
                  prefer_main_item: str | None = None, assume_materials: bool = False) -> dict[str, Any]:
     await index.refresh(conn)
-    hits = await index.search(question, 10)
-    return compose_answer(question, hits, _families(index), prefer_main_item=prefer_main_item,
-                          assume_materials=assume_materials, idf=index.idf, words_of=index.words_of)
+    return await answer_from_index(index, question=question, prefer_main_item=prefer_main_item,
+                                   assume_materials=assume_materials)
+
+
+async def gather(index: LiveKnowledgeIndex, *, question: str) -> tuple[str, Evidence]:
+    """The question with homophone typos put right, and the gate's evidence about its best family."""
+    asked = index.corrector.correct(text.normalise(question))
+    ranked, rankings = await index.search_explained(asked, 10)
+    return asked, gather_evidence(asked, ranked, rankings, index.rows, idf=index.idf, words_of=index.words_of,
+                                  names_of=index.names_of, members=index.members, known=index.known)
+
+
+async def answer_from_index(index: LiveKnowledgeIndex, *, question: str, prefer_main_item: str | None = None,
+                            assume_materials: bool = False) -> dict[str, Any]:
+    """What the chat and the agent's panel say, from the index as it stands (the caller refreshed it)."""
+    asked, evidence = await gather(index, question=question)
+    return compose_answer(asked, evidence, index.members, gate=gate_for(index.embedder_name),
+                          prefer_main_item=prefer_main_item, assume_materials=assume_materials)
 
 
 async def chat(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, conversation_id: uuid.UUID | None,
