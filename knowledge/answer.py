@@ -15,7 +15,7 @@ from knowledge.documents import material_line, matter_title, row_document
 from knowledge.gate import Evidence, GateModel, family_of
 from knowledge.sub_items import choose_sub_item, sub_item_mentioned
 
-MATERIALS_INTENT = re.compile(r"材料|带什么|带哪些|带啥|拿什么|准备什么|准备哪些|准备啥|需要什么|需要哪些|要什么|要哪些|要啥|什么证件|手续|证明|资料|东西")
+MATERIALS_INTENT = re.compile(r"材料|资料|手续|证明|证件|东西|(?:带|拿|准备|要|需要|提供|交)(?:些|点|上)?(?:什么|啥|哪些|哪几样)")
 
 
 def document_words(row: Mapping[str, Any]) -> frozenset[str]:
@@ -93,7 +93,7 @@ def compose_answer(
         family = members.get(f"m:{prefer_main_item}", [])
         chosen = [m for m in family if sub_item_mentioned(question, m)]
         if len(chosen) == 1:
-            return _matter_answer(question, chosen[0], family, assume_materials)
+            return matter_answer(question, chosen[0], family, assume_materials)
     if evidence.family is None:
         return unknown()
     confidence = gate.probability(evidence.features)
@@ -115,7 +115,7 @@ def compose_answer(
             scores.setdefault(row["code"], float(hit.score))
     chosen = choose_sub_item(question, family, scores)
     answer = _clarify(question, best, family, assume_materials) if chosen is None else \
-        _matter_answer(question, chosen, family, assume_materials)
+        matter_answer(question, chosen, family, assume_materials)
     return {**answer, "sources": sources, "confidence": round(confidence, 3)}
 
 
@@ -128,8 +128,9 @@ def _clarify(question: str, best: dict[str, Any], family: list[dict[str, Any]], 
             "message": f"“{best['main_item']}”分为{listing}，请问您要办理哪一种？"}
 
 
-def _matter_answer(question: str, matter: dict[str, Any], family: list[dict[str, Any]],
-                   assume_materials: bool) -> dict[str, Any]:
+def matter_answer(question: str, matter: dict[str, Any], family: list[dict[str, Any]],
+                  assume_materials: bool) -> dict[str, Any]:
+    """One matter's answer: its materials list when asked for (or asked earlier in the chat), else an overview."""
     wants_materials = asks_for_materials(question) or assume_materials
     return {"kind": "matter", "offer_ticket": False, "article": None, "options": [],
             "main_item": matter["main_item"], "matter": present_matter(matter), "materials_requested": wants_materials,

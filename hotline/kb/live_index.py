@@ -109,10 +109,5 @@ class LiveKnowledgeIndex:
         hits = await anyio.to_thread.run_sync(self.index.search, query, k)
         return [(hit, self.rows[hit.id]) for hit in hits if hit.id in self.rows]
 
-    async def search_explained(self, query: str, k: int = 10):
-        """(hit, row) pairs best first, and each channel's own ranking (for the answer gate's evidence)."""
-        hits, rankings = await anyio.to_thread.run_sync(self.index.search_explained, query, k)
-        return [(hit, self.rows[hit.id]) for hit in hits if hit.id in self.rows], rankings
-
     async def passage(self, row: dict[str, Any], query: str) -> str:
         return await anyio.to_thread.run_sync(self.index.best_passage, row_document(row)["text"], query)

@@ -4,13 +4,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import anyio
 import asyncpg
 
 from hotline.kb.live_index import LiveKnowledgeIndex
 from hotline.sql import load_queries
 from knowledge import text
-from knowledge.answer import compose_answer
-from knowledge.gate import Evidence, gate_for, gather_evidence
+from knowledge.answer import compose_answer, matter_answer
+from knowledge.gate import INTENT_WORDS, Evidence, gate_for, gather_evidence
 
 Q = load_queries(__file__)
 
@@ -90,9 +91,15 @@ async def answer(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, questio
 
 
 async def gather(index: LiveKnowledgeIndex, *, question: str) -> tuple[str, Evidence]:
-    """The question with homophone typos put right, and the gate's evidence about its best family."""
+    """The question with homophone typos put right, and the gate's evidence about its best family (one worker
+    thread: the query embedding, the search and the evidence all stay off the event loop)."""
+    return await anyio.to_thread.run_sync(_gather, index, question)
+
+
+def _gather(index: LiveKnowledgeIndex, question: str) -> tuple[str, Evidence]:
     asked = index.corrector.correct(text.normalise(question))
-    ranked, rankings = await index.search_explained(asked, 10)
+    hits, rankings = index.index.search_explained(asked, 10)
+    ranked = [(hit, index.rows[hit.id]) for hit in hits if hit.id in index.rows]
     return asked, gather_evidence(asked, ranked, rankings, index.rows, idf=index.idf, words_of=index.words_of,
                                   names_of=index.names_of, members=index.members, known=index.known)
 
@@ -116,17 +123,27 @@ async def chat(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, conversat
         conversation_id = uuid.uuid4()
     context = {"prefer_main_item": state.get("main_item"), "assume_materials": bool(state.get("materials"))}
     reply = await answer(conn, index, question=message, **context)
-    if reply["kind"] == "unknown" and state.get("main_item") and len(message) <= 12:
-        # A short follow-up that names nothing new: ask again within the family being discussed.
+    if reply["kind"] == "unknown" and state.get("main_item") and len(message) <= 12 and _names_nothing_new(index, message):
+        # A short follow-up that names nothing new ("要多久？"): ask again within the family being discussed.
         reply = await answer(conn, index, question=f"{state['main_item']}{message}", **context)
+        family = index.members.get(f"m:{state['main_item']}", [])
+        last = next((m for m in family if m["code"] == state.get("matter")), None)
+        if reply["kind"] == "clarify" and last is not None:  # "在哪里办？" asks about the matter just answered
+            reply = matter_answer(message, last, family, bool(state.get("materials")))
     if reply.get("main_item"):
         state["main_item"] = reply["main_item"]
         state["materials"] = bool(reply.get("materials_requested")) or state.get("materials", False)
+        state["matter"] = reply["matter"]["code"] if reply.get("matter") else None
     await conn.execute(Q.upsert_conversation, conversation_id, state)
     await conn.execute(Q.insert_chat_message, conversation_id, "citizen", message, {})
     await conn.execute(Q.insert_chat_message, conversation_id, "assistant", reply["message"],
                        {"kind": reply["kind"]})
     return {"conversation_id": str(conversation_id), **reply}
+
+
+def _names_nothing_new(index: LiveKnowledgeIndex, message: str) -> bool:
+    """Every topic word of the message is one the knowledge base uses: "火星移民签证" is a new topic, not a follow-up."""
+    return all(index.known(word) for word in set(text.words(message)) - INTENT_WORDS)
 
 
 async def review_overdue(conn: asyncpg.Connection, *, today, department: str | None) -> list[asyncpg.Record]:
