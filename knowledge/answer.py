@@ -12,8 +12,8 @@ from typing import Any, Mapping
 
 from knowledge import text
 from knowledge.documents import material_line, matter_title, row_document
-from knowledge.gate import Evidence, GateModel, family_of
-from knowledge.sub_items import choose_sub_item, sub_item_mentioned
+from knowledge.gate import INTENT_WORDS, Evidence, GateModel, family_of
+from knowledge.sub_items import choose_sub_item, only_sub_item_words, sub_item_mentioned
 
 MATERIALS_INTENT = re.compile(r"材料|资料|手续|证明|证件|东西|(?:带|拿|准备|要|需要|提供|交)(?:些|点|上)?(?:什么|啥|哪些|哪几样)")
 
@@ -89,15 +89,17 @@ def compose_answer(
     `prefer_main_item` carries a conversation's topic, so "那补办呢？" stays on the same matter family, and
     `assume_materials` its intent, so the follow-up gets the materials list the first question asked for.
     """
-    if prefer_main_item:
+    confidence = gate.probability(evidence.features) if evidence.family is not None else 0.0
+    accepted = evidence.family is not None and confidence >= gate.threshold
+    moved_on = accepted and evidence.family != f"m:{prefer_main_item}" and \
+        not only_sub_item_words(question, INTENT_WORDS)
+    if prefer_main_item and not moved_on:
+        # the conversation's family, unless the question names another one ("护照也丢了" after the ID card)
         family = members.get(f"m:{prefer_main_item}", [])
         chosen = [m for m in family if sub_item_mentioned(question, m)]
         if len(chosen) == 1:
             return matter_answer(question, chosen[0], family, assume_materials)
-    if evidence.family is None:
-        return unknown()
-    confidence = gate.probability(evidence.features)
-    if confidence < gate.threshold:
+    if not accepted:
         return {**unknown(), "confidence": round(confidence, 3)}
     ranked = evidence.ranked
     sources = [{"kind": row["kind"], "code": row["code"], "score": round(hit.score, 4)} for hit, row in ranked[:5]]

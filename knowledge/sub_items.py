@@ -107,3 +107,12 @@ def choose_sub_item(question: str, family: list[dict[str, Any]], scores: Mapping
     return top if lead >= SUB_ITEM_MARGIN * (2 if names_family else 1) else None
 
 
+
+
+def only_sub_item_words(question: str, intent_words: frozenset[str]) -> bool:
+    """"那补办呢？": nothing but a kind of sub-item and asking words, a follow-up about the family being discussed."""
+    asked = text.normalise(question)
+    for cues in SUB_ITEM_CUES.values():
+        for cue in cues:
+            asked = asked.replace(cue, " ")
+    return not (set(text.words(asked)) - intent_words)

@@ -137,3 +137,6 @@ async def test_a_new_topic_in_a_short_message_is_not_taken_as_a_follow_up(api):
     follow = (await api.post("/api/v1/chat", json={"conversation_id": first["conversation_id"],
                                                      "message": "在哪里办？"})).json()
     assert follow["kind"] == "matter" and follow["matter"]["code"] == "gaj-sfz-bl"
+    moved_on = (await api.post("/api/v1/chat", json={"conversation_id": first["conversation_id"],
+                                                       "message": "还有护照也丢了，怎么补"})).json()
+    assert moved_on["kind"] == "matter" and moved_on["matter"]["code"] == "gaj-hz-bf"  # not the ID card's 补领
