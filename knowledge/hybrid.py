@@ -112,6 +112,10 @@ class HybridIndex:
 
     def search(self, query: str, k: int = 10) -> list[SearchHit]:
         """The `k` best documents for `query`, best first."""
+        return self.search_explained(query, k)[0]
+
+    def search_explained(self, query: str, k: int = 10) -> tuple[list[SearchHit], list[Ranking]]:
+        """`search` together with each channel's own ranking (word BM25, bigram BM25, dense), from one pass."""
         words, bigrams, dense = rankings = self.channel_rankings(query)
         if self.mode == "hybrid":
             fused = fuse(rankings, fusion=self.fusion, weights=self.weights, rrf_k=self.rrf_k)
@@ -120,7 +124,8 @@ class HybridIndex:
         lexical_ranks = _ranks(score_blend([words, bigrams], [1.0, 1.0]))
         dense_ranks = {doc_id: rank for rank, doc_id in enumerate(dense[0].tolist(), start=1)}
         best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
-        return [SearchHit(doc_id, score, lexical_ranks.get(doc_id), dense_ranks.get(doc_id)) for doc_id, score in best]
+        hits = [SearchHit(doc_id, score, lexical_ranks.get(doc_id), dense_ranks.get(doc_id)) for doc_id, score in best]
+        return hits, rankings
 
     def best_passage(self, doc_text: str, query: str, *, title: str | None = None) -> str:
         """The sentence-sized passage of `doc_text` that best answers `query` (lexical + dense score).

@@ -11,7 +11,8 @@ import opencc
 
 # Question words and particles carry no topic: an answer never repeats "请问…怎么办呢".
 QUESTION_WORDS = frozenset(
-    "请问 如何 怎么 怎样 怎么办 什么 哪些 哪里 哪个 是否 可否 能否 可以 需要 吗 呢 吧 啊 的 了 么 我 我们 你 您".split()
+    "请问 如何 怎么 怎样 怎么办 什么 哪些 哪里 哪个 是否 可否 能否 可以 需要 吗 呢 吧 啊 的 了 么 我 我们 你 您 "
+    "要 带 办 拿 想 啥 咋".split()  # 要带啥, 想办: what the caller wants done, said in every question
 )
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")

@@ -15,10 +15,12 @@ Office = Annotated[Principal, Depends(require_roles("agent", "supervisor", "admi
 
 
 class HotIssueOut(BaseModel):
-    title: str  # the most typical ticket's title, or the start of its masked text
-    district: str | None
+    title: str  # "place · problem" from its tickets' masked text ("中心街 · 灯不亮")
+    district: str | None  # where most of its tickets come from
     district_name: str | None
-    contacts: int
+    districts: list[str]  # every district it was reported from (a city-wide problem names several)
+    contacts: int  # tickets
+    callers: int  # distinct people; the heat counts each once
     heat: float
     trend: float  # > 0: more contacts in the newer half of the window
     ticket_numbers: list[str]  # the most typical first
@@ -30,7 +32,7 @@ async def hot_issues(
     days: Annotated[int, Query(ge=1, le=90, description="window length in days, ending now")] = 7,
     district: Annotated[str, Query(pattern=r"^(\d{6})?$", description="district code; empty for all")] = "",
 ) -> list[HotIssueOut]:
-    """Clusters of the window's newest 2,000 tickets that the worker has embedded (see the service)."""
+    """Clusters of the window's newest 2,000 problem reports that the worker has embedded (see the service)."""
     embedder = request.app.state.runtime.knowledge.index.embedder.name
     issues = await service.hot_issues(conn, days=days, district=district or None, embedder=embedder)
     return [HotIssueOut(**issue) for issue in issues]

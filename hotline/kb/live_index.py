@@ -14,9 +14,12 @@ import anyio
 import asyncpg
 
 from classifier.embedders import Embedder
+from knowledge import text
 from knowledge.answer import document_words
 from knowledge.documents import doc_id, row_document
+from knowledge.gate import family_of
 from knowledge.hybrid import HybridIndex, SearchHit
+from knowledge.spelling import HomophoneCorrector
 from hotline.sql import load_queries
 
 
@@ -26,9 +29,13 @@ Q = load_queries(__file__)
 class LiveKnowledgeIndex:
     def __init__(self, embedder: Embedder | None):
         self.index = HybridIndex(embedder) if embedder is not None else HybridIndex(mode="bm25")
+        self.embedder_name = embedder.name if embedder is not None else None
         self.rows: dict[int, dict[str, Any]] = {}  # doc id -> the matter or article row
         self.seen_seq = 0
         self.words: dict[int, frozenset[str]] = {}  # doc id -> its search words, tokenised once per version
+        self.names: dict[int, frozenset[str]] = {}  # doc id -> the words of its names, keywords and FAQ questions
+        self.members: dict[str, list[dict[str, Any]]] = {}  # family (gate.family_of) -> its rows, sub-items in order
+        self.corrector = HomophoneCorrector(())
         self._document_frequency: Counter[str] = Counter()
         self._lock = asyncio.Lock()
 
@@ -53,7 +60,8 @@ class LiveKnowledgeIndex:
                 for key in gone:
                     self.rows.pop(key, None)
                     self.words.pop(key, None)
-                self._count_words()
+                    self.names.pop(key, None)
+                await anyio.to_thread.run_sync(self._count_words)
             self.seen_seq = latest
             return len(changed)
 
@@ -63,18 +71,35 @@ class LiveKnowledgeIndex:
         for row, document in zip(rows, documents):
             self.rows[document["id"]] = row
             self.words[document["id"]] = document_words(row)
+            self.names[document["id"]] = frozenset(text.words(f"{document['title']}\n{document['dense_text']}"))
         if documents:
             await anyio.to_thread.run_sync(self.index.add, documents)
-        self._count_words()
+        await anyio.to_thread.run_sync(self._count_words)
 
     def _count_words(self) -> None:
         frequency: Counter[str] = Counter()
         for words in self.words.values():
             frequency.update(words)
         self._document_frequency = frequency
+        members: dict[str, list[dict[str, Any]]] = {}
+        for row in sorted(self.rows.values(), key=lambda r: (r["kind"], r["id"])):
+            members.setdefault(family_of(row), []).append(row)
+        self.members = members
+        # Typos are put back onto the words a citizen would name a matter by: names, keywords, materials.
+        vocabulary = set().union(*self.names.values()) if self.names else set()
+        for row in self.rows.values():
+            for material in row.get("materials") or []:
+                vocabulary.update(text.words(material["name"]))
+        self.corrector = HomophoneCorrector(vocabulary)
 
     def words_of(self, row: dict[str, Any]) -> frozenset[str]:
         return self.words[doc_id(row["kind"], row["id"])]
+
+    def names_of(self, row: dict[str, Any]) -> frozenset[str]:
+        return self.names[doc_id(row["kind"], row["id"])]
+
+    def known(self, word: str) -> bool:
+        return word in self._document_frequency
 
     def idf(self, word: str) -> float:
         """Rarity of a word in the knowledge base; a word it has never seen gets the highest weight."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import anyio
 import asyncpg
 
 from hotline.kb.live_index import LiveKnowledgeIndex
 from hotline.sql import load_queries
-from knowledge.answer import compose_answer
+from knowledge import text
+from knowledge.answer import compose_answer, matter_answer
+from knowledge.gate import INTENT_WORDS, Evidence, gate_for, gather_evidence
 
 Q = load_queries(__file__)
 
@@ -66,16 +69,6 @@ async def seed_knowledge(conn: asyncpg.Connection) -> dict[str, int]:
     return {"matters": len(matters), "articles": len(articles), "bundles": len(bundles)}
 
 
-def _families(index: LiveKnowledgeIndex) -> dict[str, list[dict[str, Any]]]:
-    families: dict[str, list[dict[str, Any]]] = {}
-    for row in index.rows.values():
-        if row["kind"] == "matter":
-            families.setdefault(row["main_item"], []).append(row)
-    for family in families.values():
-        family.sort(key=lambda r: r["id"])
-    return families
-
-
 async def search(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, query: str, k: int) -> list[dict]:
     await index.refresh(conn)
     results = []
@@ -93,9 +86,30 @@ async def search(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, query: 
 async def answer(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, question: str,
                  prefer_main_item: str | None = None, assume_materials: bool = False) -> dict[str, Any]:
     await index.refresh(conn)
-    hits = await index.search(question, 10)
-    return compose_answer(question, hits, _families(index), prefer_main_item=prefer_main_item,
-                          assume_materials=assume_materials, idf=index.idf, words_of=index.words_of)
+    return await answer_from_index(index, question=question, prefer_main_item=prefer_main_item,
+                                   assume_materials=assume_materials)
+
+
+async def gather(index: LiveKnowledgeIndex, *, question: str) -> tuple[str, Evidence]:
+    """The question with homophone typos put right, and the gate's evidence about its best family (one worker
+    thread: the query embedding, the search and the evidence all stay off the event loop)."""
+    return await anyio.to_thread.run_sync(_gather, index, question)
+
+
+def _gather(index: LiveKnowledgeIndex, question: str) -> tuple[str, Evidence]:
+    asked = index.corrector.correct(text.normalise(question))
+    hits, rankings = index.index.search_explained(asked, 10)
+    ranked = [(hit, index.rows[hit.id]) for hit in hits if hit.id in index.rows]
+    return asked, gather_evidence(asked, ranked, rankings, index.rows, idf=index.idf, words_of=index.words_of,
+                                  names_of=index.names_of, members=index.members, known=index.known)
+
+
+async def answer_from_index(index: LiveKnowledgeIndex, *, question: str, prefer_main_item: str | None = None,
+                            assume_materials: bool = False) -> dict[str, Any]:
+    """What the chat and the agent's panel say, from the index as it stands (the caller refreshed it)."""
+    asked, evidence = await gather(index, question=question)
+    return compose_answer(asked, evidence, index.members, gate=gate_for(index.embedder_name),
+                          prefer_main_item=prefer_main_item, assume_materials=assume_materials)
 
 
 async def chat(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, conversation_id: uuid.UUID | None,
@@ -109,17 +123,27 @@ async def chat(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, conversat
         conversation_id = uuid.uuid4()
     context = {"prefer_main_item": state.get("main_item"), "assume_materials": bool(state.get("materials"))}
     reply = await answer(conn, index, question=message, **context)
-    if reply["kind"] == "unknown" and state.get("main_item") and len(message) <= 12:
-        # A short follow-up that names nothing new: ask again within the family being discussed.
+    if reply["kind"] == "unknown" and state.get("main_item") and len(message) <= 12 and _names_nothing_new(index, message):
+        # A short follow-up that names nothing new ("要多久？"): ask again within the family being discussed.
         reply = await answer(conn, index, question=f"{state['main_item']}{message}", **context)
+        family = index.members.get(f"m:{state['main_item']}", [])
+        last = next((m for m in family if m["code"] == state.get("matter")), None)
+        if reply["kind"] == "clarify" and last is not None:  # "在哪里办？" asks about the matter just answered
+            reply = matter_answer(message, last, family, bool(state.get("materials")))
     if reply.get("main_item"):
         state["main_item"] = reply["main_item"]
         state["materials"] = bool(reply.get("materials_requested")) or state.get("materials", False)
+        state["matter"] = reply["matter"]["code"] if reply.get("matter") else None
     await conn.execute(Q.upsert_conversation, conversation_id, state)
     await conn.execute(Q.insert_chat_message, conversation_id, "citizen", message, {})
     await conn.execute(Q.insert_chat_message, conversation_id, "assistant", reply["message"],
                        {"kind": reply["kind"]})
     return {"conversation_id": str(conversation_id), **reply}
+
+
+def _names_nothing_new(index: LiveKnowledgeIndex, message: str) -> bool:
+    """Every topic word of the message is one the knowledge base uses: "火星移民签证" is a new topic, not a follow-up."""
+    return all(index.known(word) for word in set(text.words(message)) - INTENT_WORDS)
 
 
 async def review_overdue(conn: asyncpg.Connection, *, today, department: str | None) -> list[asyncpg.Record]:

@@ -108,3 +108,35 @@ async def test_a_supervisor_edits_a_matter_and_answers_follow_at_once(api, token
     assert refused.status_code == 422
     fields = {f["field"] for f in refused.json()["error"]["fields"]}
     assert "review_due" in fields and any(f.startswith("materials") for f in fields)
+
+
+async def test_a_renewal_in_the_citizens_own_words_gets_the_renewal_materials(api):
+    reply = await ask(api, "你好，我身分证下个月就到期了，要去派出所换个新的，得带些啥？")  # a typo, no 换领, no 材料
+    assert reply["kind"] == "matter" and reply["matter"]["code"] == "gaj-sfz-hl"
+    assert reply["materials_requested"] and "原居民身份证" in reply["message"]
+
+
+async def test_complaints_opinions_progress_and_chit_chat_get_no_matter(api):
+    for text in ("楼上那户人家天天半夜蹦迪，吵得全家睡不着，你们赶紧派人来管一管", "延迟退休的政策太不合理了",
+                 "失业金为什么这个月还没到账", "你好"):
+        reply = await ask(api, text)
+        assert reply["kind"] == "unknown" and reply["offer_ticket"] is True, text
+
+
+async def test_a_question_an_faq_answers_gets_the_article(api):
+    reply = await ask(api, "小区里有人遛狗不牵绳，吓到小孩了，找谁管")
+    assert reply["kind"] == "article" and reply["article"]["code"] == "faq-dog-nuisance"
+
+
+async def test_a_new_topic_in_a_short_message_is_not_taken_as_a_follow_up(api):
+    first = (await api.post("/api/v1/chat", json={"message": "身份证丢了要带什么材料"})).json()
+    assert first["matter"]["code"] == "gaj-sfz-bl"
+    other = (await api.post("/api/v1/chat", json={"conversation_id": first["conversation_id"],
+                                                    "message": "火星移民签证怎么办理"})).json()
+    assert other["kind"] == "unknown"
+    follow = (await api.post("/api/v1/chat", json={"conversation_id": first["conversation_id"],
+                                                     "message": "在哪里办？"})).json()
+    assert follow["kind"] == "matter" and follow["matter"]["code"] == "gaj-sfz-bl"
+    moved_on = (await api.post("/api/v1/chat", json={"conversation_id": first["conversation_id"],
+                                                       "message": "还有护照也丢了，怎么补"})).json()
+    assert moved_on["kind"] == "matter" and moved_on["matter"]["code"] == "gaj-hz-bf"  # not the ID card's 补领

@@ -41,6 +41,21 @@ async def test_the_chat_asks_which_sub_item_then_lists_the_materials(open_sessio
     assert citizen.errors == []
 
 
+async def test_the_chat_answers_an_id_card_renewal_in_the_citizens_own_words(open_session):
+    citizen = await open_session()
+    await citizen.goto("/")
+    page = citizen.page
+    # no 换领, no 材料: an expiry date, a typo (身分证) and 带些啥 say what is meant
+    await _ask(page, "你好，我身分证下个月就到期了，要去派出所换个新的，得带些啥？")
+    answer = page.locator("#chat-log .chat-assistant").last.locator(".chat-text", has_text="换领")
+    await answer.wait_for()
+    reply = await answer.text_content()
+    assert "居民身份证申领（换领）" in reply and "需要准备以下材料" in reply and "原居民身份证" in reply
+    assert await page.locator("#chat-log .chat-offer").count() == 0  # answered, no ticket offered
+    await citizen.screenshot("public-chat-id-renewal")
+    assert citizen.errors == []
+
+
 async def test_the_lookup_shows_progress_only_with_the_right_digits(open_session, live_server):
     number = await dispatched_to_zjj(live_server, "鹿城区某小区楼道堆放杂物，存在消防隐患", phone=PHONE)
     await zjj_does(live_server, number, ("sign", None), ("reply", {"content": REPLY}))

@@ -35,8 +35,8 @@ async def _callback_due_yesterday(server, number: str) -> None:
         await conn.close()
 
 
-async def _web_tickets_in_dongtou(server, texts: list[str]) -> list[str]:
-    """Web submissions from 洞头区, embedded as the worker's enrich step would do it."""
+async def _web_tickets_in_dongtou(server, texts: list[str], phones: list[str]) -> list[str]:
+    """Web submissions from 洞头区 by the given callers, embedded as the worker's enrich step would do it."""
     from classifier.embedders import load_embedder
     from hotline.db import connect
     from hotline.intake.enrich import make_enricher
@@ -44,10 +44,10 @@ async def _web_tickets_in_dongtou(server, texts: list[str]) -> list[str]:
     numbers = []
     async with httpx.AsyncClient(base_url=server.url) as api:
         agent = await bearer(api, "agent")
-        for text in texts:
+        for text, phone in zip(texts, phones, strict=True):
             numbers.append((await post_ok(api, agent, "/api/v1/submissions", {
                 "channel": "web", "external_id": str(uuid.uuid4()), "content": text,
-                "address": "温州市洞头区北岙街道中心街", "citizen": {"phone": PHONE}}))["ticket_number"])
+                "address": "温州市洞头区北岙街道中心街", "citizen": {"phone": phone}}))["ticket_number"])
     enrich = make_enricher(load_embedder("hashing"))  # the live server's embedder
     conn = await connect(server.database_url)
     try:
@@ -65,7 +65,9 @@ async def test_the_supervisor_works_callbacks_orders_reports_and_hot_issues(open
     unhappy = await replied_by_zjj(live_server, "鹿城区南汇街道某小区违章搭建未拆除", phone=PHONE)
     await agent_calls_back(live_server, unhappy, reached=True, resolved=False, satisfaction="unsatisfied",
                            comment="违建仍在，没有人来处理")
-    lights = await _web_tickets_in_dongtou(live_server, STREET_LIGHTS + [RESTAURANT_SMOKE])
+    # two people report the lights, one of them twice; the restaurant smoke is someone else's
+    lights = await _web_tickets_in_dongtou(live_server, STREET_LIGHTS + [RESTAURANT_SMOKE],
+                                           [PHONE, "13966665556", PHONE, "13966665557"])
 
     supervisor = await open_session()
     await supervisor.login("supervisor")
@@ -108,15 +110,17 @@ async def test_the_supervisor_works_callbacks_orders_reports_and_hot_issues(open
     await page.select_option("#hot-form [name=district]", DONGTOU)
     issue = page.locator("#hot-issues .hot-issue", has_text=lights[0])
     await issue.wait_for()
-    assert await issue.locator(".hot-contacts").text_content() == "3 件"
+    assert await issue.locator(".hot-contacts").text_content() == "2 人反映"  # one caller twice is one voice
+    assert await issue.locator(".hot-count").text_content() == "3 件"
     assert await issue.locator(".tag").text_content() == "洞头区"
+    assert (await issue.locator(".hot-title").text_content()).startswith("中心街 · ")  # place · problem
     assert lights[3] not in await issue.text_content()  # the restaurant smoke is another problem
     await supervisor.screenshot("supervisor-work-lists")
     assert supervisor.errors == []
 
 
 async def test_hot_issues_are_per_district_and_for_the_hotline_staff_only(live_server):
-    numbers = await _web_tickets_in_dongtou(live_server, WATER_CUT)
+    numbers = await _web_tickets_in_dongtou(live_server, WATER_CUT, ["13966660001", "13966660002", "13966660003"])
     async with httpx.AsyncClient(base_url=live_server.url) as api:
         agent = await bearer(api, "agent")
 
