@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from hotline.api import (
     audit, auth, calendar, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics, open311, public,
-    routing_rules, sla, submissions, tickets,
+    routing_rules, sla, sms, submissions, supervision, tickets,
 )
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS, create_pool, create_read_pool
@@ -93,7 +93,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,  # outermost
                        larger_for={knowledge.IMPORT_PATH: knowledge.IMPORT_MAX_BYTES})
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
-                   metrics, public, audit, hot_issues, routing_rules, calendar):
+                   metrics, public, audit, hot_issues, routing_rules, calendar, sms, supervision):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

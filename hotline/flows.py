@@ -10,6 +10,7 @@ from hotline.intake.repeats import find_repeats
 from hotline.intake.schemas import SubmissionIn
 from hotline.intake.service import PreparedSubmission, prepare_submission, record_submission
 from hotline.runtime import Runtime
+from hotline.sms.service import queue_received_notice
 
 
 async def on_submission(
@@ -32,6 +33,8 @@ async def on_submission(
                 # record_submission asked for has embedded the text, which keeps the model's cost off the wait.
                 await find_repeats(conn, ticket_id=ticket["id"], phone=submission.citizen.phone,
                                    district_code=None, vector=None, embedder=None)
+                await queue_received_notice(conn, ticket_id=ticket["id"], ticket_number=ticket["ticket_number"],
+                                            phone=submission.citizen.phone, anonymous=submission.citizen.anonymous)
         return ticket, created
 
 

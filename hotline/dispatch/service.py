@@ -14,6 +14,7 @@ from hotline.auth.tokens import Principal
 from hotline.city import service as city
 from hotline.callbacks.service import open_callback
 from hotline.errors import Conflict, Forbidden, InvalidField, NotFound
+from hotline.sms.service import queue_ticket_notice
 from hotline.sql import load_queries
 from hotline.tickets.service import record_event, transition
 from hotline.timers import service as timers
@@ -119,6 +120,7 @@ async def reply_ticket(conn: asyncpg.Connection, *, ticket_number: str, actor: P
                      data={"content": content, "on_time": on_time})
     await timers.cancel(conn, ticket_id=ticket["id"], kinds=timers.REPLY_KINDS)
     await open_callback(conn, ticket_id=ticket["id"], calendar=sla.calendar)  # 回访 for every reply
+    await queue_ticket_notice(conn, ticket_id=ticket["id"], template="ticket_replied")
 
 
 async def answer_ticket(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, content: str) -> None:

@@ -3,13 +3,16 @@ enrichment of new tickets; each fires exactly once."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Awaitable, Callable
 
 import asyncpg
 
 from hotline.auth.tokens import SYSTEM
+from hotline.callbacks.supervision import open_order
 from hotline.sql import load_queries
 from hotline.tickets.service import record_event
+from routing.sla import SlaClock
 
 Q = load_queries(__file__)
 Enrich = Callable[[asyncpg.Connection, int], Awaitable[None]]
@@ -29,7 +32,13 @@ async def cancel(conn: asyncpg.Connection, *, ticket_id: int, kinds: list[str]) 
     await conn.execute(Q.cancel_timers, ticket_id, kinds)
 
 
-async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record, enrich: Enrich | None) -> None:
+@lru_cache(maxsize=1)
+def _statutory_clock() -> SlaClock:
+    """For callers without the process's live calendar: the statutory one (an order's deadline only)."""
+    return SlaClock.from_seed()
+
+
+async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record, enrich: Enrich | None, sla: SlaClock) -> None:
     if timer["kind"] == "enrich":
         if enrich is None:
             raise RuntimeError("an enrich timer needs a worker with an embedder")
@@ -53,21 +62,21 @@ async def _fire(conn: asyncpg.Connection, timer: asyncpg.Record, enrich: Enrich 
         data={"clock": clock, "deadline": deadline.isoformat() if deadline else None, "timer_id": timer["id"]},
     )
     if stage == "overdue" and timer["lead_department"]:
-        await conn.execute(
-            Q.open_supervision_order, timer["ticket_id"], timer["lead_department"], timer["kind"],
-            "超时自动督办", None,
-        )
+        await open_order(conn, ticket_id=timer["ticket_id"], ticket_status=timer["status"],
+                         department=timer["lead_department"], cause=timer["kind"], note="超时自动督办", actor=SYSTEM,
+                         clock=sla)
 
 
 async def fire_due_timers(conn: asyncpg.Connection, *, worker: str, batch: int = 200,
-                          enrich: Enrich | None = None) -> int:
+                          enrich: Enrich | None = None, clock: SlaClock | None = None) -> int:
     """Claim and fire up to `batch` due timers in the caller's transaction; returns how many were claimed.
 
-    `enrich(conn, ticket_id)` does the model work deferred from intake (the text's vector, similar tickets).
+    `enrich(conn, ticket_id)` does the model work deferred from intake (the text's vector, similar tickets);
+    `clock` (the working calendar) sets the answer deadline of a 督办单 an overdue clock issues.
     """
     timers = await conn.fetch(Q.claim_due_timers, batch)
     for timer in timers:
-        await _fire(conn, timer, enrich)
+        await _fire(conn, timer, enrich, clock or _statutory_clock())
         await conn.execute(Q.mark_fired, timer["id"], worker)
     return len(timers)
 
