@@ -144,7 +144,8 @@ async def request_extension(
                 actor.user_id, ticket["reply_by"],
             )
     except asyncpg.UniqueViolationError:
-        raise Conflict("an extension request for this ticket is already waiting for approval") from None
+        raise Conflict("an extension request for this ticket is already waiting for approval",
+                       reason="extension_pending") from None
     await record_event(
         conn, ticket_id=ticket["id"], action="extension_requested", from_status=ticket["status"],
         to_status=ticket["status"], actor=actor, reason=reason,
@@ -157,7 +158,9 @@ async def decide_extension(
     conn: asyncpg.Connection, *, request_id: int, actor: Principal, approve: bool, note: str | None,
     sla: SlaClock,
 ) -> asyncpg.Record:
-    """A supervisor approves (the reply deadline moves; the original stays on record) or rejects."""
+    """A supervisor approves (the reply deadline moves; the original stays on record) or rejects, saying why."""
+    if not approve and not note:
+        raise InvalidField("note", "required when rejecting")
     request = await conn.fetchrow(Q.lock_extension_request, request_id)
     if request is None:
         raise NotFound(f"extension request {request_id} not found")
@@ -190,7 +193,7 @@ async def decide_extension(
 
 
 async def list_extension_requests(
-    conn: asyncpg.Connection, *, viewer: Principal, status: str | None,
+    conn: asyncpg.Connection, *, viewer: Principal, status: str | None, ticket_number: str | None = None,
 ) -> list[asyncpg.Record]:
     department = viewer.department_code if viewer.role == "department" else None
-    return await conn.fetch(Q.list_extension_requests, status, department)
+    return await conn.fetch(Q.list_extension_requests, status, department, ticket_number)
