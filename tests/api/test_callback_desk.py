@@ -84,12 +84,20 @@ async def test_unreached_calls_wait_for_their_retry_and_the_third_makes_the_call
         assert number not in (await desk(api, tokens, list_name))[1]
 
 
-async def test_a_refusal_is_not_callable_with_the_citizens_words(api, tokens):
+async def overall(api, tokens):
+    return (await api.get("/api/v1/metrics", headers=tokens["supervisor"])).json()["overall"]
+
+
+async def test_a_refusal_is_not_callable_with_the_citizens_words_and_counted_apart(api, tokens):
     number = await replied_ticket(api, tokens, citizen={"phone": PHONE})
+    before = await overall(api, tokens)
     refused = await call(api, tokens, number, reached=True, refused=True, comment="不想评价，电话13812345678别再打")
     assert refused.status_code == 200, refused.text
     assert refused.json()["not_callable_reason"] == "refused" and refused.json()["ticket_status"] == "closed"
     assert refused.json()["comment"] == "不想评价，电话138****5678别再打"  # masked for staff
+    after = await overall(api, tokens)
+    assert (after["refused"], after["not_callable"]) == (before["refused"] + 1, before["not_callable"] + 1)
+    assert after["replied"] == before["replied"]  # still in the callback rate's denominator
 
 
 async def test_basically_satisfied_closes_with_that_reason_and_the_comment_reaches_the_department(api, tokens):
