@@ -10,7 +10,8 @@ WITH listed AS (
                      ELSE 'due' END AS list
     FROM callbacks c WHERE c.status = 'due'
 )
-SELECT l.id, t.ticket_number, t.title, t.category_path, l.department_code, l.replied_at, l.due_at,
+SELECT l.id, t.ticket_number, t.title, left(t.content_masked, 80) AS excerpt, t.category_path, l.department_code,
+       l.replied_at, l.due_at,
        l.due_at < now() AS overdue, l.attempts, l.retry_at, l.link_expires_at, l.list
 FROM listed l JOIN tickets t ON t.id = l.ticket_id
 WHERE l.list = $1

@@ -135,6 +135,7 @@ class DeskItemOut(BaseModel):
     id: int
     ticket_number: str
     title: str | None
+    excerpt: str  # the request's opening words (masked), for tickets without a title
     category_path: str | None
     department_code: str | None
     replied_at: datetime
