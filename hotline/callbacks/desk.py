@@ -11,7 +11,7 @@ import asyncpg
 
 from hotline.audit.service import log_access
 from hotline.auth.tokens import Principal
-from hotline.callbacks.service import _due_callback, _ticket, default_retry_at, token_hash
+from hotline.callbacks.service import callback_ticket, default_retry_at, lock_due_callback, token_hash
 from hotline.errors import InvalidField, NotFound
 from hotline.intake.pii import mask, mask_text
 from hotline.sms import service as sms
@@ -79,8 +79,8 @@ async def desk_detail(conn: asyncpg.Connection, *, ticket_number: str) -> dict[s
 
 async def reveal_for_call(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal) -> dict[str, Any]:
     """The citizen's number for the callback call; the access row (reason 回访) is written before it is shown."""
-    ticket = await _ticket(conn, ticket_number)
-    await _due_callback(conn, ticket)
+    ticket = await callback_ticket(conn, ticket_number)
+    await lock_due_callback(conn, ticket)
     phone = (await conn.fetchrow(Q.desk_ticket, ticket_number))["citizen_phone"]
     if not phone:
         raise InvalidField("citizen.phone", "the ticket has no phone number")
@@ -93,8 +93,8 @@ async def send_link_by_sms(
 ) -> dict[str, Any]:
     """「改发短信回访」: a fresh one-time link queued as an SMS; the callback leaves the phone lists until the link
     is answered or expires (or the SMS cannot be delivered). An older link dies."""
-    ticket = await _ticket(conn, ticket_number)
-    callback = await _due_callback(conn, ticket)
+    ticket = await callback_ticket(conn, ticket_number)
+    callback = await lock_due_callback(conn, ticket)
     contact = await conn.fetchrow(Q.desk_ticket, ticket_number)
     if not sms.is_mobile(contact["citizen_phone"]):
         raise InvalidField("citizen.phone", "only a mobile number can receive an SMS")

@@ -41,7 +41,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-async def _ticket(conn: asyncpg.Connection, ticket_number: str) -> asyncpg.Record:
+async def callback_ticket(conn: asyncpg.Connection, ticket_number: str) -> asyncpg.Record:
     ticket = await conn.fetchrow(Q.ticket_for_callback, ticket_number)
     if ticket is None:
         raise NotFound(f"ticket {ticket_number} not found", field="ticket_number")
@@ -80,7 +80,7 @@ async def _close_not_callable(
     await timers.cancel(conn, ticket_id=ticket_id, kinds=CALLBACK_KINDS)
 
 
-async def _due_callback(conn: asyncpg.Connection, ticket: asyncpg.Record) -> asyncpg.Record:
+async def lock_due_callback(conn: asyncpg.Connection, ticket: asyncpg.Record) -> asyncpg.Record:
     callback = await conn.fetchrow(Q.lock_due_callback, ticket["id"])
     if callback is None:
         raise Conflict(f"ticket {ticket['ticket_number']} has no callback due", current_status=ticket["status"],
@@ -135,8 +135,8 @@ async def record_callback(
             raise InvalidField("resolved", "required when reached is true")
         if satisfaction is None:
             raise InvalidField("satisfaction", "required when reached is true")
-    ticket = await _ticket(conn, ticket_number)
-    callback = await _due_callback(conn, ticket)
+    ticket = await callback_ticket(conn, ticket_number)
+    callback = await lock_due_callback(conn, ticket)
     if not reached:
         attempts = await conn.fetchval(Q.count_attempt, callback["id"])
         if attempts >= MAX_ATTEMPTS:
@@ -163,8 +163,8 @@ async def record_callback(
 
 async def issue_link(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal) -> tuple[str, datetime]:
     """A fresh one-time token for the citizen's link (SMS / app); only its hash is kept, an older link dies."""
-    ticket = await _ticket(conn, ticket_number)
-    callback = await _due_callback(conn, ticket)
+    ticket = await callback_ticket(conn, ticket_number)
+    callback = await lock_due_callback(conn, ticket)
     token = secrets.token_urlsafe(24)
     await conn.execute(Q.set_token, callback["id"], token_hash(token))
     await record_event(conn, ticket_id=ticket["id"], action="callback_link_issued", from_status=ticket["status"],
@@ -207,7 +207,7 @@ async def reopen_ticket(
     conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, reason: str, sla: SlaClock,
 ) -> None:
     """重办: back to the lead department with new deadlines; it must sign again, and a 督办单 is issued."""
-    ticket = await _ticket(conn, ticket_number)
+    ticket = await callback_ticket(conn, ticket_number)
     callback = await _reviewable(conn, ticket)
     due = sla.deadlines(_now(), ticket["type"], ticket["urgency"])
     # The round's old deadlines go into the event: the metrics judge earlier signs against them.
@@ -231,7 +231,7 @@ async def reopen_ticket(
 
 async def uphold_appeal(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, reason: str) -> None:
     """申诉成立: the department's appeal against the citizen's verdict is accepted and the ticket closes."""
-    ticket = await _ticket(conn, ticket_number)
+    ticket = await callback_ticket(conn, ticket_number)
     callback = await _reviewable(conn, ticket)
     await transition(conn, ticket_id=ticket["id"], action="close", actor=actor, reason=reason,
                      data={"callback_id": callback["id"], "appeal_upheld": True})

@@ -12,6 +12,7 @@ from tests.web.api_steps import agent_calls_back, replied_by_zjj
 PHONE = "13955551234"
 LANDLINE = "0577-88123456"
 CHINA = ZoneInfo("Asia/Shanghai")
+REFUSED_422 = "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
 
 
 async def callback_rate(page) -> float:
@@ -70,6 +71,11 @@ async def test_the_callback_agent_works_the_desk_and_the_supervisor_reviews(open
     await open_callback(page, no_answer)
     await page.check("#callback-form input[name=reached][value=unreached]")
     assert await page.input_value("#callback-form [name=retry_at]") != ""  # two hours on, prefilled
+    past = datetime.now(CHINA) - timedelta(hours=1)
+    await page.fill("#callback-form [name=retry_at]", past.strftime("%Y-%m-%dT%H:%M"))
+    await page.click("#callback-form button[type=submit]")  # refused by the API, said in Chinese, nothing counted
+    await page.locator("#toast", has_text="再拨时间（应晚于当前时间）").wait_for()
+    assert await page.locator("#desk-attempts li").count() == 0
     retry = (datetime.now(CHINA) + timedelta(hours=3)).replace(second=0, microsecond=0)
     await page.fill("#callback-form [name=retry_at]", retry.strftime("%Y-%m-%dT%H:%M"))
     await page.click("#callback-form button[type=submit]")
@@ -113,7 +119,7 @@ async def test_the_callback_agent_works_the_desk_and_the_supervisor_reviews(open
     await page.click("#desk-tabs [data-list=due]")
     await rows.filter(has_text=landline).wait_for()
     await agent.screenshot("callback-desk-list")
-    assert agent.errors == []
+    assert agent.errors == [REFUSED_422]  # the retry time in the past
 
     # The supervisor: the rate moved, the citizen's words are there, 重办 with a reason.
     spage = supervisor.page
