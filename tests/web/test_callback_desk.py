@@ -83,6 +83,7 @@ async def test_the_callback_agent_works_the_desk_and_the_supervisor_reviews(open
     await page.click("#desk-tabs [data-list=retry]")
     retry_row = rows.filter(has_text=no_answer)
     await retry_row.filter(has_text=retry.strftime("%H:%M")).wait_for()
+    await agent.screenshot("callback-desk-retry")
 
     # 3. The third unanswered call: 无法回访, counted apart, off every list.
     await open_callback(page, third, tab="retry")
