@@ -80,10 +80,21 @@ ORDER BY c.id DESC LIMIT 1;
 UPDATE tickets SET sign_by = $2, reply_by = $3, original_reply_by = $3, updated_at = now() WHERE id = $1;
 
 -- name: open_supervision_order
-INSERT INTO supervision_orders (ticket_id, department_code, cause, note, issued_by, due_at)
-VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (ticket_id, department_code, cause) WHERE cause <> 'manual' DO NOTHING
-RETURNING id;
+-- The order and its `supervision_order` event in one statement (an overdue clock issues thousands at once); no
+-- event when the automatic order of this cause already exists. $7 the ticket's status, $8-$9 the actor's role and
+-- department, $10 the event's data without the order's id.
+WITH o AS (
+    INSERT INTO supervision_orders (ticket_id, department_code, cause, note, issued_by, due_at)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (ticket_id, department_code, cause) WHERE cause <> 'manual' DO NOTHING
+    RETURNING id
+), logged AS (
+    INSERT INTO ticket_events (ticket_id, action, from_status, to_status, actor_user_id, actor_role,
+                               actor_department, reason, data)
+    SELECT $1, 'supervision_order', $7, $7, $5, $8, $9, $4, $10::jsonb || jsonb_build_object('order_id', o.id)
+    FROM o
+)
+SELECT id FROM o;
 
 -- name: list_supervision_orders
 -- $1 status: open | answered | closed | active (open or answered) | NULL (all)

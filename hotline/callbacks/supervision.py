@@ -11,7 +11,7 @@ import asyncpg
 from hotline.auth.tokens import SYSTEM, Principal
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.sql import load_queries
-from hotline.tickets.service import record_event
+from hotline.tickets.service import actor_role, record_event
 from routing.sla import SlaClock
 
 Q = load_queries(__file__)
@@ -43,14 +43,9 @@ async def open_order(
     """A new order with its answer deadline and its `supervision_order` event; None when the automatic order of
     this cause is already there (one per ticket, department and cause)."""
     due_at = clock.calendar.add_working_days(_now(), working_days or ANSWER_WORKING_DAYS[1])
-    order_id = await conn.fetchval(Q.open_supervision_order, ticket_id, department, cause, note, actor.user_id,
-                                   due_at)
-    if order_id is not None:
-        await record_event(conn, ticket_id=ticket_id, action="supervision_order", from_status=ticket_status,
-                           to_status=ticket_status, actor=actor, reason=note,
-                           data={"order_id": order_id, "department": department, "cause": cause, "level": 1,
-                                 "due_at": due_at.isoformat()})
-    return order_id
+    data = {"department": department, "cause": cause, "level": 1, "due_at": due_at.isoformat()}
+    return await conn.fetchval(Q.open_supervision_order, ticket_id, department, cause, note, actor.user_id, due_at,
+                               ticket_status, actor_role(actor), actor.department_code, data)
 
 
 async def issue_order(
