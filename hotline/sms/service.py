@@ -6,7 +6,6 @@ transaction and records the outcome, so a worker that dies mid-send leaves the m
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
@@ -56,9 +55,8 @@ async def queue_message(
     if not is_mobile(recipient):
         raise ValueError("an SMS goes to a mainland mobile number")
     body = TEMPLATES[template].format(**params)
-    row = await conn.fetchrow(Q.insert_message, ticket_id, template, json.dumps(params, ensure_ascii=False),
-                              recipient, mask("mobile", recipient), body,
-                              created_by.user_id if created_by else None)
+    row = await conn.fetchrow(Q.insert_message, ticket_id, template, params, recipient, mask("mobile", recipient),
+                              body, created_by.user_id if created_by else None)
     return row["id"]
 
 
@@ -89,10 +87,6 @@ async def _link_not_delivered(conn: asyncpg.Connection, *, ticket_id: int, messa
                            to_status=status, actor=SYSTEM, data={"callback_id": callback_id, "sms_id": message_id})
 
 
-def _params(value: Any) -> dict[str, Any]:
-    return json.loads(value) if isinstance(value, str) else dict(value)
-
-
 async def send_next(
     conn: asyncpg.Connection, *, gateway: SmsGateway, max_attempts: int, retry_base_s: float,
 ) -> str | None:
@@ -101,10 +95,10 @@ async def send_next(
     message = await conn.fetchrow(Q.claim_due_message)
     if message is None:
         return None
-    params = _params(message["params"])
+    params = dict(message["params"])
     outgoing = OutgoingSms(id=message["id"], to=message["recipient"], text=message["body"],
                            template=message["template"], params=params)
-    done_params = json.dumps({k: blank_link_token(str(v)) for k, v in params.items()}, ensure_ascii=False)
+    done_params = {k: blank_link_token(str(v)) for k, v in params.items()}
     try:
         provider_id = await gateway.send(outgoing)
     except GatewayError as error:

@@ -149,6 +149,9 @@ async def test_the_sms_link_takes_the_callback_off_the_phone_list_until_answered
     try:
         body = await conn.fetchval("SELECT body FROM sms_outbox WHERE id = $1", sent.json()["sms_id"])
         token = body.split("/callback/")[1].split()[0]
+        params = await conn.fetchrow("SELECT params->>'ticket_number' AS number, params->>'link' AS link "
+                                     "FROM sms_outbox WHERE id = $1", sent.json()["sms_id"])
+        assert params["number"] == number and params["link"].endswith("/callback/" + token)  # a template's variables
         page = await api.get(f"/api/v1/public/callbacks/{token}")
         assert page.status_code == 200 and page.json()["ticket_number"] == number
         # A day passes unanswered: the link dies and the callback is back on the phone list.
