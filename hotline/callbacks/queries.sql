@@ -46,7 +46,8 @@ WHERE id = $1;
 UPDATE callbacks SET review = $2 WHERE id = $1;
 
 -- name: set_token
-UPDATE callbacks SET token_hash = $2 WHERE id = $1;
+-- A link for an app: it has no expiry, and an SMS link it replaces no longer keeps the callback off the phone lists.
+UPDATE callbacks SET token_hash = $2, link_expires_at = NULL WHERE id = $1;
 
 -- name: callback_by_token
 SELECT c.id, c.ticket_id, c.status, c.token_used_at, c.link_expires_at, c.due_at, t.ticket_number, t.title, t.content_masked,
