@@ -125,23 +125,19 @@ async def test_a_stale_session_cookie_is_dropped(live_server):
     assert "max-age=0" in _set_cookies(response)["hotline_session"].lower()
 
 
-async def _logged_in(client: httpx.AsyncClient, username: str, next_path: str = "") -> httpx.Response:
-    form = await client.get("/login")
-    return await client.post("/login", data={"username": username, "password": TEST_PASSWORD,
-                                             "csrf_token": _login_token(form.text), "next": next_path})
-
 
 async def test_the_callback_desk_is_for_the_hotlines_staff_and_in_the_agents_nav(live_server):
     async with httpx.AsyncClient(base_url=live_server.url) as client:
         stranger = await client.get("/callbacks")
         assert stranger.status_code == 303 and stranger.headers["location"] == "/login?next=/callbacks"
-        landed = await _logged_in(client, "agent", "/callbacks")
+        form = await client.get("/login")
+        landed = await client.post("/login", data={"username": "agent", "password": TEST_PASSWORD,
+                                                   "csrf_token": _login_token(form.text), "next": "/callbacks"})
         assert landed.headers["location"] == "/callbacks"  # the page asked for, not the role's home
         desk = await client.get("/callbacks")
         assert desk.status_code == 200 and "<title>回访工作台" in desk.text
         assert '<a href="/callbacks" class="active" aria-current="page">回访工作台</a>' in desk.text
         assert 'href="/callbacks"' in (await client.get("/agent")).text
-    async with httpx.AsyncClient(base_url=live_server.url) as client:
-        await _logged_in(client, "dept_zjj")
+    async with _logged_in(live_server, "dept_zjj") as client:
         refused = await client.get("/callbacks")
         assert refused.status_code == 403 and 'href="/callbacks"' not in (await client.get("/department")).text
