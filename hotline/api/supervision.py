@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from hotline.api.deps import Conn, Sla, Staff, require_roles
 from hotline.auth.tokens import Principal
@@ -11,10 +11,12 @@ from hotline.callbacks import supervision
 from hotline.callbacks.schemas import (
     OrderAnswerIn, OrderCloseIn, OrderEscalateIn, OrderStatus, SupervisionOrderIn, SupervisionOrderOut,
 )
+from hotline.validation import BIGINT_MAX
 
 router = APIRouter(prefix="/api/v1", tags=["supervision"])
 Supervisor = Annotated[Principal, Depends(require_roles("supervisor", "admin"))]
 Department = Annotated[Principal, Depends(require_roles("department"))]
+OrderId = Annotated[int, Path(ge=1, le=BIGINT_MAX, description="a 督办单's id")]
 
 
 async def _order(conn, viewer: Principal, order_id: int) -> SupervisionOrderOut:
@@ -42,7 +44,7 @@ async def issue_supervision_order(ticket_number: str, body: SupervisionOrderIn, 
 
 
 @router.post("/supervision-orders/{order_id}/answer", response_model=SupervisionOrderOut)
-async def answer_supervision_order(order_id: int, body: OrderAnswerIn, conn: Conn,
+async def answer_supervision_order(order_id: OrderId, body: OrderAnswerIn, conn: Conn,
                                    actor: Department) -> SupervisionOrderOut:
     async with conn.transaction():
         await supervision.answer_order(conn, order_id=order_id, actor=actor, answer=body.answer)
@@ -50,7 +52,7 @@ async def answer_supervision_order(order_id: int, body: OrderAnswerIn, conn: Con
 
 
 @router.post("/supervision-orders/{order_id}/close", response_model=SupervisionOrderOut)
-async def close_supervision_order(order_id: int, conn: Conn, actor: Supervisor,
+async def close_supervision_order(order_id: OrderId, conn: Conn, actor: Supervisor,
                                   body: OrderCloseIn | None = None) -> SupervisionOrderOut:
     async with conn.transaction():
         await supervision.close_order(conn, order_id=order_id, actor=actor, note=body.note if body else None)
@@ -58,7 +60,7 @@ async def close_supervision_order(order_id: int, conn: Conn, actor: Supervisor,
 
 
 @router.post("/supervision-orders/{order_id}/escalate", response_model=SupervisionOrderOut)
-async def escalate_supervision_order(order_id: int, body: OrderEscalateIn, conn: Conn, actor: Supervisor,
+async def escalate_supervision_order(order_id: OrderId, body: OrderEscalateIn, conn: Conn, actor: Supervisor,
                                      sla: Sla) -> SupervisionOrderOut:
     async with conn.transaction():
         await supervision.escalate_order(conn, order_id=order_id, actor=actor, reason=body.reason, clock=sla)

@@ -56,13 +56,15 @@ FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
 WHERE c.token_hash = $1;
 
 -- name: list_callbacks
--- A protected ticket (举报, confidential) is listed by its department copy's title: departments read this list.
+-- A protected ticket (举报, confidential) is listed by its department copy's title: departments read this list
+-- (and the citizen's comment redacted, for which the ticket's protection and citizen come along).
 SELECT c.id, t.ticket_number, t.status AS ticket_status,
        CASE WHEN t.type = 'report' OR t.confidential OR t.protection_kept THEN t.title_redacted ELSE t.title END
            AS title,
        c.department_code, c.due_at, c.status,
        c.status = 'due' AND c.due_at < now() AS overdue, c.attempts, c.reached, c.resolved, c.satisfaction,
-       c.not_callable_reason, c.answered_via, c.review, c.replied_at, c.completed_at, c.comment, c.retry_at
+       c.not_callable_reason, c.answered_via, c.review, c.replied_at, c.completed_at, c.comment, c.retry_at,
+       t.type, t.confidential, t.protection_kept, t.citizen_name, t.citizen_phone, t.citizen_id_number
 FROM callbacks c JOIN tickets t ON t.id = c.ticket_id
 WHERE CASE $1::text
           WHEN 'overdue' THEN c.status = 'due' AND c.due_at < now()

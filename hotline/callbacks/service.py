@@ -5,6 +5,7 @@ Every function runs in the caller's transaction and changes a ticket only throug
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
@@ -16,7 +17,9 @@ from hotline.auth.tokens import Principal, SYSTEM
 from hotline.callbacks.supervision import open_order
 from hotline.errors import Conflict, InvalidField, NotFound
 from hotline.intake.pii import mask_text
+from hotline.intake.redact import redact
 from hotline.sql import load_queries
+from hotline.tickets.protection import is_protected, reporter_of
 from hotline.tickets.service import record_event, transition
 from hotline.timers import service as timers
 from routing.calendar import WorkCalendar
@@ -240,9 +243,17 @@ async def uphold_appeal(conn: asyncpg.Connection, *, ticket_number: str, actor: 
 
 async def list_callbacks(
     conn: asyncpg.Connection, *, viewer: Principal, status: str | None,
-) -> list[asyncpg.Record]:
+) -> list[dict[str, Any]]:
+    """The callbacks the viewer may see; a department reads a protected ticket's (举报, confidential) comment
+    redacted like the ticket's text (every reader gets it masked: see present_callback)."""
     department = viewer.department_code if viewer.role == "department" else None
-    return await conn.fetch(Q.list_callbacks, status, department, LIST_LIMIT)
+    rows = [dict(r) for r in await conn.fetch(Q.list_callbacks, status, department, LIST_LIMIT)]
+    protected = [r for r in rows if department and r["comment"] and is_protected(r)]
+    if protected:
+        comments = await asyncio.to_thread(lambda: [redact(r["comment"], reporter_of(r)) for r in protected])
+        for row, comment in zip(protected, comments):
+            row["comment"] = comment
+    return rows
 
 
 async def callback_of(conn: asyncpg.Connection, *, ticket_number: str) -> asyncpg.Record:
