@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from hotline.api import (
-    admin_users, audit, auth, calendar, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics,
-    open311, open311_keys, public, routing_rules, sla, sms, submissions, supervision, tickets,
+    admin_audit, admin_users, audit, auth, calendar, callbacks, departments, dispatch, health, hot_issues, knowledge,
+    metrics, open311, open311_keys, public, routing_rules, sla, sms, submissions, supervision, tickets,
 )
 from hotline.api.deps import refuse_nul_parameters
 from hotline.config import Settings
@@ -129,7 +129,7 @@ def create_app(settings: Settings) -> FastAPI:
                        larger_for={knowledge.IMPORT_PATH: knowledge.IMPORT_MAX_BYTES})
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
                    metrics, public, audit, hot_issues, routing_rules, calendar, open311_keys, admin_users, sms,
-                   supervision):
+                   supervision, admin_audit):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

@@ -119,3 +119,11 @@ async def list_access(
     username: str | None = None, limit: int = 50, offset: int = 0,
 ) -> list[asyncpg.Record]:
     return await conn.fetch(Q.list_access, ticket_number, kind, username, limit, offset)
+
+
+ADMIN_AREAS = ("user", "calendar", "open311_key")
+
+
+async def admin_changes(conn: asyncpg.Connection, *, area: str | None = None, limit: int = 200) -> list[asyncpg.Record]:
+    """What admins (and supervisors, for the calendar) changed: who, when, what, why; newest first."""
+    return await conn.fetch(Q.admin_changes, area, limit)

@@ -1,5 +1,5 @@
 """The workspaces as server-rendered pages: login, 座席 agent console, 回访 callback desk, department inbox, public
-portal, 督办, and the citizen's one-time callback page.
+portal, 督办, 系统管理 (admin), and the citizen's one-time callback page.
 
 Pages only check who may open them; everything they show or change goes through the JSON API from the
 page's script, so the API's access rules are the only ones. Two exceptions read on the server: reference
@@ -53,9 +53,10 @@ AGENT = Workspace("/agent", "座席工作台", frozenset({"agent", "supervisor",
 CALLBACKS = Workspace("/callbacks", "回访工作台", frozenset({"agent", "supervisor", "admin"}))
 DEPARTMENT = Workspace("/department", "承办单位工作台", frozenset({"department"}))
 SUPERVISOR = Workspace("/supervisor", "督办中心", frozenset({"supervisor", "admin"}))
-WORKSPACES = (AGENT, CALLBACKS, DEPARTMENT, SUPERVISOR)
+ADMIN = Workspace("/admin", "系统管理", frozenset({"admin"}))
+WORKSPACES = (AGENT, CALLBACKS, DEPARTMENT, SUPERVISOR, ADMIN)
 HOME_BY_ROLE = {"agent": AGENT.path, "department": DEPARTMENT.path, "supervisor": SUPERVISOR.path,
-                "admin": SUPERVISOR.path}
+                "admin": ADMIN.path}
 
 
 def _render(request: Request, template: str, principal: Principal | None, *, status_code: int = 200,
@@ -167,7 +168,7 @@ async def agent_console(request: Request) -> Response:
 
 @router.get("/callbacks", response_class=HTMLResponse)
 async def callback_desk(request: Request) -> Response:
-    return _workspace_page(request, CALLBACKS, "callbacks.html")
+    return await _workspace_page(request, CALLBACKS, "callbacks.html")
 
 
 @router.get("/department", response_class=HTMLResponse)
@@ -178,6 +179,11 @@ async def department_inbox(request: Request) -> Response:
 @router.get("/supervisor", response_class=HTMLResponse)
 async def supervisor_dashboard(request: Request, conn: Conn) -> Response:
     return await _workspace_page(request, SUPERVISOR, "supervisor.html", districts=await city.districts(conn))
+
+
+@router.get("/admin", response_class=HTMLResponse)
+async def admin_workspace(request: Request) -> Response:
+    return await _workspace_page(request, ADMIN, "admin.html")
 
 
 @router.get("/callback/{token}", response_class=HTMLResponse)

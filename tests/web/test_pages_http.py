@@ -43,7 +43,7 @@ async def test_a_page_sends_strangers_to_login(live_server):
 
 
 @pytest.mark.parametrize(("username", "home"), [
-    ("agent", "/agent"), ("dept_zjj", "/department"), ("supervisor", "/supervisor"), ("admin", "/supervisor"),
+    ("agent", "/agent"), ("dept_zjj", "/department"), ("supervisor", "/supervisor"), ("admin", "/admin"),
 ])
 async def test_login_lands_on_the_role_workspace_with_a_safe_cookie(live_server, username, home):
     async with httpx.AsyncClient(base_url=live_server.url) as client:

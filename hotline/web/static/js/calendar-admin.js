@@ -127,6 +127,7 @@
     document.querySelector("#calendar-table tbody").replaceChildren(...chosen.days.map(dayRow));
     document.querySelector("#calendar-history tbody").replaceChildren(...history.map(historyRow));
     await loadWarnings(chosen);
+    document.dispatchEvent(new CustomEvent("hotline:calendar-loaded"));  // e.g. the admin's audit reads again
   }
 
   function showYear(year) {
