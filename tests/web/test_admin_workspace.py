@@ -1,6 +1,7 @@
 """The admin's day in 系统管理, through the pages only: a refused account said in Chinese, an account added (its
 password shown once) and used, disabled while its page is open (the page goes to login), enabled, moved to a
-department picked by name, its password reset and its lock lifted, a calendar day set, each change in the audit."""
+department picked by name, its password reset and its lock lifted, a calendar day set, each change in the audit;
+an Open311 key made (shown once) and disabled with a reason."""
 from __future__ import annotations
 
 import re
@@ -141,6 +142,20 @@ async def test_the_admin_manages_an_account_and_the_calendar_through_the_pages(o
     assert cells[1:4] == ["账号", NEW_USER, "调整角色/单位"]
     assert cells[4] == "角色：座席 → 承办单位；单位：— → 温州市住房和城乡建设局"
     assert cells[5:] == ["调岗到住建局", "admin"]
+
+    # An Open311 key: made (shown once, listed by its prefix), disabled only with a reason.
+    await page.fill("#key-form [name=name]", "温州市民App")
+    await page.fill("#key-form [name=note]", "市大数据局 张工")
+    await page.click("#key-form button[type=submit]")
+    key = await page.locator("#key-shown [data-secret]").text_content()
+    key_row = page.locator("#keys-table tbody tr[data-name='温州市民App']")
+    prefix = (await key_row.locator("code").text_content()).rstrip("…")
+    assert key.startswith(prefix) and len(key) > len(prefix)
+    await key_row.locator("button[data-disable-key]").click()
+    await toast.filter(has_text="填写有误：理由（必填：记入操作记录）").wait_for()
+    await key_row.locator("input[name=reason]").fill("对方系统下线")
+    await key_row.locator("button[data-disable-key]").click()
+    await key_row.locator("td", has_text="已停用（对方系统下线）").wait_for()
     await admin.screenshot("admin-workspace")
     # The one refusal the API made (the username) is the only failed request; the colleague's only one is the 401.
     assert [e for e in admin.errors if "status of 422" not in e] == [] and len(admin.errors) == 1

@@ -254,7 +254,7 @@
 
   function keyRow(key) {
     return el("tr", { dataset: { keyId: key.id, name: key.name } },
-      el("td", {}, key.name), el("td", { class: "cell-text" }, key.note || "—"),
+      el("td", { class: "cell-nowrap" }, key.name), el("td", { class: "cell-text" }, key.note || "—"),
       el("td", { class: "cell-nowrap" }, el("code", {}, key.key_prefix + "…")),
       el("td", { class: "cell-nowrap" }, formatTime(key.created_at) + " " + (key.created_by || "命令行")),
       el("td", {}, key.requests),
