@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from feedback.periods import CITY_TIMEZONE, Period, default_days, period_of_days
-from feedback.report import report_csv, report_xlsx
+from feedback.report import GROUP_BY_LABELS, period_days, report_csv, report_xlsx
 from hotline.api.deps import ReadConn, require_roles
 from hotline.auth.tokens import Principal
 from hotline.callbacks.metrics import league_table, metrics_report
@@ -61,9 +62,13 @@ async def league(conn: ReadConn, _: Supervisor, period: ReportPeriod) -> dict[st
         return await league_table(conn, period=period)
 
 
-def _filename(period: Period, group_by: str | None, suffix: str) -> str:
-    days = f"{period.start.date()}_{(period.end.date())}"
-    return f"hotline-report-{days}-{group_by or 'overall'}.{suffix}"
+def _disposition(period: Period, group_by: str | None, suffix: str) -> str:
+    """The file name carries the chosen days (the last one included, as chosen): Chinese for the browser, with an
+    ASCII fallback."""
+    first, last = period_days(period.as_dict())
+    ascii_name = f"hotline-report-{first}_{last}-{group_by or 'overall'}.{suffix}"
+    name = f"12345热线报表_{first}至{last}_{GROUP_BY_LABELS.get(group_by, group_by)}.{suffix}"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 @router.get("/metrics/report.csv")
@@ -72,7 +77,7 @@ async def report_as_csv(conn: ReadConn, _: Supervisor, period: ReportPeriod,
     result = await _report(conn, period, group_by)
     # The BOM lets Excel open the Chinese headers as UTF-8.
     return Response(report_csv(result).encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(period, group_by, "csv")}"'})
+                    headers={"Content-Disposition": _disposition(period, group_by, "csv")})
 
 
 @router.get("/metrics/report.xlsx")
@@ -80,4 +85,4 @@ async def report_as_xlsx(conn: ReadConn, _: Supervisor, period: ReportPeriod,
                          group_by: GroupBy | None = None) -> Response:
     result = await _report(conn, period, group_by)
     return Response(report_xlsx(result), media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(period, group_by, "xlsx")}"'})
+                    headers={"Content-Disposition": _disposition(period, group_by, "xlsx")})

@@ -180,7 +180,10 @@ async def test_reports_export_the_same_numbers(clean_api):
     csv_response = await api.get("/api/v1/metrics/report.csv", params=params, headers=tokens["supervisor"])
     assert csv_response.status_code == 200 and "attachment" in csv_response.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
-    assert rows[0]["分组"] == "全市合计" and rows[0]["受理量"] == "7" and rows[0]["回访率"] == "0.5"
+    assert rows[0]["分组"] == "全市合计" and rows[0]["受理量"] == "7" and rows[0]["回访率"] == "50.0%"
+    first, last = WEEK["from"], WEEK["to"]  # the file is named by the days chosen, the last one included
+    assert f'filename="hotline-report-{first}_{last}-department.csv"' in csv_response.headers["content-disposition"]
+    assert "filename*=UTF-8''12345%E7%83%AD" in csv_response.headers["content-disposition"]
     assert rows[0]["回访率(上期)"] == ""  # no replies the week before: no rate, not 0
 
     xlsx = await api.get("/api/v1/metrics/report.xlsx", params=params, headers=tokens["supervisor"])
