@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ECHARTS := hotline/web/static/vendor/echarts.min.js
+SWAGGER := hotline/web/static/vendor/swagger-ui/swagger-ui-bundle.js
 
 .PHONY: install run test clean
 
-install: $(STAMP) $(ECHARTS)
+install: $(STAMP) $(ECHARTS) $(SWAGGER)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,9 +18,14 @@ $(STAMP): pyproject.toml
 
 # The supervisor's charts: Apache ECharts pinned in package-lock.json, served by the app (no CDN).
 $(ECHARTS): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 	mkdir -p $(dir $(ECHARTS))
 	cp node_modules/echarts/dist/echarts.min.js $@
+
+# /docs: Swagger UI from swagger-ui-dist (pinned the same way), served by the app, so it works offline.
+$(SWAGGER): $(ECHARTS)
+	mkdir -p $(dir $(SWAGGER))
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(dir $(SWAGGER))
 
 run: install
 	$(BIN)/hotline serve --prepare --worker

@@ -6,7 +6,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
@@ -90,6 +91,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 _MACHINE_PREFIXES = ("/api/", "/open311/", "/static/")
+SWAGGER_UI = "/static/vendor/swagger-ui/"
 
 
 def _browser_page_request(request: Request) -> bool:
@@ -119,8 +121,9 @@ def create_app(settings: Settings) -> FastAPI:
                 await read_pool.close()
             await pool.close()
 
+    # /docs is ours (below): FastAPI's own pages load Swagger UI and ReDoc from a CDN, blank without internet.
     app = FastAPI(title="12345 政务服务便民热线", version="0.1.0", lifespan=lifespan,
-                  dependencies=[Depends(refuse_nul_parameters)])
+                  dependencies=[Depends(refuse_nul_parameters)], docs_url=None, redoc_url=None)
     _install_error_handlers(app)
     app.add_middleware(UnhandledErrorMiddleware)  # innermost of ours: inside it, every handler has had its turn
     app.add_middleware(SessionRenewalMiddleware, settings=settings)
@@ -132,6 +135,15 @@ def create_app(settings: Settings) -> FastAPI:
                    supervision, admin_audit):
         app.include_router(module.router)
     app.include_router(pages.router)
+
+    @app.get("/docs", include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        """Swagger UI from the vendored swagger-ui-dist (make install), so the API's reference works offline."""
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="12345 热线 API 文档",
+                                   swagger_js_url=SWAGGER_UI + "swagger-ui-bundle.js",
+                                   swagger_css_url=SWAGGER_UI + "swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg")
+
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 
