@@ -19,14 +19,6 @@
     [/^must have at least (\d+) characters$/, (n) => "至少 " + n + " 个字符"],
     [/^unknown department code '?([^']*)'?$/, (v) => "没有这个单位：" + v],
   ];
-  const CONFLICTS = [
-    [/^user '(.*)' already exists$/, (u) => "用户名 " + u + " 已被使用，请换一个。"],
-    [/^an admin cannot disable or demote their own account/, () => "不能停用或调整自己的账号，请另一位管理员操作。"],
-    [/^this is the last active admin account$/, () => "这是最后一个启用的管理员账号，不能停用或调整。"],
-    [/^user '.*' is already enabled$/, () => "该账号已是启用状态（可能已由他人操作），列表已刷新。"],
-    [/^user '.*' is already disabled$/, () => "该账号已停用（可能已由他人操作），列表已刷新。"],
-    [/^Open311 key \d+ is already disabled$/, () => "该密钥已停用（可能已由他人操作），列表已刷新。"],
-  ];
   const ACTIONS = {
     user: { create: "新增账号", disable: "停用", enable: "启用", set: "调整角色/单位", password_reset: "重置密码", unlock: "解锁" },
     calendar: { set: "设定日期", remove: "取消设定", shift: "顺延在办工单时限" },
@@ -53,11 +45,7 @@
       return "填写有误：" + body.fields.map((f) => (FIELDS[f.field] || f.field) + "（" + reasonOf(f.reason) + "）").join("；");
     }
     if (error.status === 404) return "没有这个账号或密钥（可能已被他人修改），列表已刷新。";
-    for (const [pattern, say] of CONFLICTS) {
-      const match = pattern.exec(body.message || "");
-      if (match) return say(...match.slice(1));
-    }
-    return error.message;
+    return error.message;  // common.js words the refusals (已存在, 已停用, 最后一个管理员 ...)
   }
 
   function invalid(field, reason) {

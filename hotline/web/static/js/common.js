@@ -43,6 +43,9 @@ const Hotline = (() => {
     channel: "渠道", received_at: "受理时间", co_departments: "协办单位", satisfaction: "满意度",
     resolved: "是否解决", into: "合并到", question: "问题", ticket_number: "工单编号", retry_at: "再拨时间",
     answer: "反馈内容", reached: "接通情况", comment: "市民意见",
+    username: "用户名", password: "密码", role: "角色", display_name: "姓名", name: "名称", date: "日期",
+    kind: "类型", year: "年份", from: "开始日期", to: "结束日期", file: "文件", phone_last4: "手机号后四位",
+    due_at: "反馈时限", level: "督办级别", group_by: "分组方式", status: "状态", q: "查询内容",
   };
   const ERROR_TEXT = {
     unauthorized: "登录已失效，请重新登录。",
@@ -124,7 +127,39 @@ const Hotline = (() => {
     [/^supervision order \d+ is \w+; only an open order is answered$/, () => "该督办单已反馈，无需重复反馈。"],
     [/^supervision order \d+ is already closed$/, () => "该督办单已办结。"],
     [/^supervision order \d+ is already at the highest level$/, () => "已是最高级别（挂牌督办），不能再升级。"],
+    [/^an extension can be asked for only on a signed ticket not yet replied$/, () => "只有已签收、尚未答复的工单可以申请延期。"],
+    [/^extension request \d+ was already (\w+)$/, (s) => "该延期申请已" + label("extension", s) + "（可能已由他人审批）。"],
+    [/^ticket (\S+) has no answered callback awaiting review$/, (n) => "工单 " + n + " 没有待复核的回访（可能已由他人处理）。"],
+    [/^ticket (\S+) has no lead department to supervise$/, (n) => "工单 " + n + " 尚未派给主办单位，不能督办。"],
+    [/^this callback has already been answered/, () => "您已评价过，感谢您的反馈。"],
+    [/^an active duty rule already covers this category or matter/, () => "已有有效的值班规则覆盖该分类或事项，请修改或停用原规则。"],
+    [/^\w+ rule \d+ is already disabled$/, () => "该规则已停用。"],
+    [/^\w+ rule \d+ is disabled; create a new rule instead$/, () => "该规则已停用，请新建一条规则。"],
+    [/^a ticket cannot be merged into itself$/, () => "不能合并到工单自身"],
+    [/^ticket (\S+) is (\w+); merge into an open ticket$/, (n, st) => "工单 " + n + " 当前为“" + label("status", st) + "”，只能合并到在办工单"],
+    [/^\S+ is before from \(\S+\)$/, () => "结束日期不能早于开始日期"],
+    [/^a period is at most (\d+) days$/, (n) => "统计周期最长 " + n + " 天"],
+    [/^a department sees only its own tickets$/, () => "承办单位只能查看本单位的工单。"],
+    [/^only the responsible department may do this$/, () => "只有承办该工单的单位可以执行此操作。"],
+    [/^ticket (\S+) is not held by your department as lead$/, (n) => "工单 " + n + " 不由本单位主办。"],
+    [/^ticket (\S+) is not visible to you$/, (n) => "无权查看工单 " + n + "。"],
+    [/^submission \(.*\) was already received with a different payload$/, () => "这条诉求已提交过（内容与之前不同），请刷新页面后重新填写。"],
+    [/^(\S+) is not set as a holiday in the centre's calendar$/, (d) => d + " 不是本中心设定的休息日（可能已被他人修改）。"],
+    [/^the deadlines over (\S+) were already shifted$/, (d) => d + " 已顺延过在办工单时限，不能重复顺延。"],
+    // the admin's accounts and keys
+    [/^user '(.*)' already exists$/, (u) => "用户名 " + u + " 已被使用，请换一个。"],
+    [/^an admin cannot disable or demote their own account/, () => "不能停用或调整自己的账号，请另一位管理员操作。"],
+    [/^this is the last active admin account$/, () => "这是最后一个启用的管理员账号，不能停用或调整。"],
+    [/^user '.*' is already enabled$/, () => "该账号已是启用状态（可能已由他人操作）。"],
+    [/^user '.*' is already disabled$/, () => "该账号已停用（可能已由他人操作）。"],
+    [/^Open311 key \d+ is already disabled$/, () => "该密钥已停用（可能已由他人操作）。"],
   ];
+  // Said when a refusal has no Chinese wording yet: a person never reads the API's English.
+  const STATUS_TEXT = {
+    400: "请求有误，请检查填写内容。", 403: "无权执行此操作。", 404: "未找到要操作的记录（可能已被他人修改），请刷新后重试。",
+    409: "操作未完成：记录已被他人修改或当前状态不允许此操作，请刷新后重试。", 422: "填写内容不符合要求，请检查后重试。",
+  };
+  const CJK = /[\u4e00-\u9fff]/;
 
   function reasonText(reason) {
     reason = String(reason || "").replace(/^Value error, /, "");  // pydantic's prefix for a validator's reason
@@ -133,6 +168,11 @@ const Hotline = (() => {
       if (match) return say(...match.slice(1));
     }
     return reason;
+  }
+
+  function fieldReason(reason) {
+    const text = reasonText(reason);
+    return CJK.test(text) ? text : "不符合要求";
   }
 
   const WARNING_MS = 4 * 3600 * 1000;  // a deadline this close is shown amber
@@ -161,12 +201,15 @@ const Hotline = (() => {
   function describeError(status, body) {
     const error = (body && body.error) || {};
     if (error.code === "validation_error" && Array.isArray(error.fields)) {
-      return "填写有误：" + error.fields.map((f) => (FIELD_LABELS[f.field] || f.field) + "（" + reasonText(f.reason) + "）").join("；");
+      return "填写有误：" + error.fields.map((f) => (FIELD_LABELS[f.field] || f.field) + "（" + fieldReason(f.reason) + "）").join("；");
     }
     if (error.code === "illegal_transition") {
       return "工单当前为“" + label("status", error.current_status) + "”，不能" + label("action", error.action) + "。";
     }
-    return ERROR_TEXT[error.code] || reasonText(error.message) || "请求失败（" + status + "）";
+    const text = ERROR_TEXT[error.code] || reasonText(error.message);
+    if (text && CJK.test(text)) return text;
+    if (text) console.warn("untranslated refusal:", status, text);  // for whoever adds its wording above
+    return STATUS_TEXT[status] || "请求失败（" + status + "），请稍后重试。";
   }
 
   // A File (an import) is sent as the raw body; any other body as JSON.
