@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from hotline import clock
 from hotline.audit.service import log_access
 from hotline.auth.tokens import Principal
 from hotline.callbacks.service import callback_ticket, default_retry_at, lock_due_callback, token_hash
@@ -27,7 +28,7 @@ CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()  # the real time, or the demo story's moment
 
 
 def _masked_text(text: str | None) -> str | None:

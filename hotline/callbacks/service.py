@@ -8,11 +8,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 
+from hotline import clock
 from hotline.auth.tokens import Principal, SYSTEM
 from hotline.callbacks.supervision import open_order
 from hotline.errors import Conflict, InvalidField, NotFound
@@ -37,7 +38,7 @@ LIST_LIMIT = 500
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()  # the real time, or the demo story's moment
 
 
 def token_hash(token: str) -> str:

@@ -4,11 +4,12 @@ by itself (the order row is its own durable timer). Every step is one transactio
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 
+from hotline import clock
 from hotline.auth.tokens import SYSTEM, Principal
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.intake.pii import mask_text
@@ -30,7 +31,7 @@ FREE_TEXT = ("note", "answer", "close_note")  # written by staff; may quote the 
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()  # the real time, or the demo story's moment
 
 
 async def list_orders(

@@ -5,11 +5,12 @@ deadlines and timers in step, all inside the caller's transaction.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 
+from hotline import clock
 from hotline.auth.tokens import Principal
 from hotline.city import service as city
 from hotline.callbacks.service import open_callback
@@ -25,7 +26,7 @@ Q = load_queries(__file__)
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()  # the real time, or the demo story's moment
 
 
 async def ticket_for_action(conn: asyncpg.Connection, ticket_number: str) -> asyncpg.Record:

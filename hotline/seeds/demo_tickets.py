@@ -1,4 +1,5 @@
-"""A few hundred demo tickets written by the project (templates x places x times), fed through real intake."""
+"""A few hundred demo tickets written by the project (templates x places x times) over the last 30 days, fed
+through real intake, each at the moment it arrived (hotline.clock), oldest first."""
 from __future__ import annotations
 
 import random
@@ -7,6 +8,7 @@ from typing import NamedTuple
 
 import asyncpg
 
+from hotline import clock
 from hotline.intake.address import Gazetteer
 from hotline.intake.schemas import CitizenIn, SubmissionIn
 from hotline.intake.service import prepare_submission, record_submission
@@ -97,7 +99,19 @@ def demo_places() -> list[str]:
     return [f"{city['city']['name']}{d['name']}{s['name']}" for d in city["districts"] for s in d.get("streets") or []]
 
 
-def demo_submissions(*, count: int = 300, days: int = 60, seed: int = 12345) -> list[SubmissionIn]:
+DEMO_DAYS = 30
+
+
+def _arrival(rng: random.Random, now: datetime, days: int) -> datetime:
+    """A moment in the last `days` days, mostly in office hours (08-18 Beijing time), fewer at night."""
+    day = rng.randrange(days)
+    hour = rng.choices(range(24), weights=[1, 1, 1, 1, 1, 2, 3, 6, 10, 12, 12, 11, 8, 9, 11, 11, 10, 9, 7, 6, 5, 4, 3, 2])[0]
+    local_midnight = (now + timedelta(hours=8)).replace(hour=0, minute=0, second=0) - timedelta(hours=8)
+    moment = local_midnight - timedelta(days=day) + timedelta(hours=hour, minutes=rng.randrange(60), seconds=rng.randrange(60))
+    return moment if moment < now - timedelta(minutes=5) else now - timedelta(minutes=5 + rng.randrange(600))
+
+
+def demo_submissions(*, count: int = 300, days: int = DEMO_DAYS, seed: int = 12345) -> list[SubmissionIn]:
     rng = random.Random(seed)
     places = demo_places()
     now = datetime.now(timezone.utc).replace(microsecond=0)
@@ -112,7 +126,7 @@ def demo_submissions(*, count: int = 300, days: int = 60, seed: int = 12345) -> 
         submissions.append(SubmissionIn(
             channel=rng.choices(channels, weights)[0],
             external_id=f"demo-{i:05d}",
-            received_at=now - timedelta(minutes=rng.randrange(days * 24 * 60)),
+            received_at=_arrival(rng, now, days),
             citizen=CitizenIn(name=name, phone=phone, anonymous=anonymous, confidential="举报" in template),
             title=title,
             content=template.format(place=place),
@@ -124,6 +138,7 @@ def demo_submissions(*, count: int = 300, days: int = 60, seed: int = 12345) -> 
 async def seed_demo_tickets(conn: asyncpg.Connection, gazetteer: Gazetteer, *, count: int = 300) -> int:
     if await conn.fetchval(Q.demo_tickets_seeded):
         return 0
-    for submission in demo_submissions(count=count):
-        await record_submission(conn, prepared=prepare_submission(submission, gazetteer), actor=None)
+    for submission in sorted(demo_submissions(count=count), key=lambda s: s.received_at):
+        async with clock.acting_at(conn, submission.received_at):  # the receive event at the moment it arrived
+            await record_submission(conn, prepared=prepare_submission(submission, gazetteer), actor=None)
     return count

@@ -25,6 +25,16 @@ DEMO_USERS = [
     ("dept-scjgj", "department", "scjgj", "市市场监管局"),
     ("dept-water", "department", "water", "市水务集团"),
     ("dept-lucheng", "department", "gov-330302", "鹿城区人民政府"),
+    # every department the demo tickets go to has someone who signs and replies in the demo month
+    ("dept-wjw", "department", "wjw", "市卫健委"),
+    ("dept-jtysj", "department", "jtysj", "市交通运输局"),
+    ("dept-gjj", "department", "gjj", "市公积金中心"),
+    ("dept-gas", "department", "gas", "燃气公司"),
+    ("dept-ybj", "department", "ybj", "市医保局"),
+    ("dept-jyj", "department", "jyj", "市教育局"),
+    ("dept-yjglj", "department", "yjglj", "市应急管理局"),
+    ("dept-power", "department", "power", "供电公司"),
+    ("dept-mzj", "department", "mzj", "市民政局"),
 ]
 
 
