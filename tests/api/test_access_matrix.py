@@ -27,6 +27,7 @@ ACCESS = {
     ("POST", "/api/v1/admin/users/{username}/password-reset"): ADMIN,
     ("POST", "/api/v1/admin/users/{username}/unlock"): ADMIN,
     ("GET", "/api/v1/admin/users/{username}/history"): ADMIN,
+    ("GET", "/api/v1/admin/changes"): ADMIN,
     ("POST", "/api/v1/submissions"): ANYONE,
     ("GET", "/api/v1/tickets"): STAFF,
     ("GET", "/api/v1/tickets/{ticket_number}"): STAFF,
