@@ -2,6 +2,8 @@
 a supervision order, the period report download, the league table and a hot issue; no console errors."""
 from __future__ import annotations
 
+import re
+
 import uuid
 
 import asyncpg
@@ -102,10 +104,13 @@ async def test_the_supervisor_works_callbacks_orders_reports_and_hot_issues(open
     async with page.expect_download() as download_info:
         await page.click("#export-csv")
     download = await download_info.value
-    assert download.suggested_filename.endswith("-overall.csv")
+    chosen = [await page.input_value(f"#period-form [name={end}]") for end in ("from", "to")]
+    assert download.suggested_filename == f"12345热线报表_{chosen[0]}至{chosen[1]}_不分组.csv"  # the days chosen
     with open(await download.path(), encoding="utf-8-sig") as report:
         header = report.readline().strip().split(",")
-    assert header[:3] == ["分组键", "分组", "受理量"] and "回访率" in header
+        overall = dict(zip(header, report.readline().strip().split(",")))
+    assert header[:3] == ["分组编码", "分组", "受理量"] and "回访率" in header
+    assert re.fullmatch(r"\d+\.\d%", overall["回访率"])  # a percentage, as in the page
 
     await page.select_option("#hot-form [name=district]", DONGTOU)
     issue = page.locator("#hot-issues .hot-issue", has_text=lights[0])
