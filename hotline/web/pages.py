@@ -167,7 +167,7 @@ async def agent_console(request: Request) -> Response:
 
 @router.get("/callbacks", response_class=HTMLResponse)
 async def callback_desk(request: Request) -> Response:
-    return _workspace_page(request, CALLBACKS, "callbacks.html")
+    return await _workspace_page(request, CALLBACKS, "callbacks.html")
 
 
 @router.get("/department", response_class=HTMLResponse)
