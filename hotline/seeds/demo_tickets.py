@@ -100,14 +100,17 @@ def demo_places() -> list[str]:
 
 
 DEMO_DAYS = 30
+# Calls by hour of the day (Beijing time): a centre's day peaks mid-morning and mid-afternoon, with a quiet night.
+HOURLY_WEIGHTS = [1, 1, 1, 1, 1, 2, 3, 6, 10, 12, 12, 11, 8, 9, 11, 11, 10, 9, 7, 6, 5, 4, 3, 2]
 
 
 def _arrival(rng: random.Random, now: datetime, days: int) -> datetime:
     """A moment in the last `days` days, mostly in office hours (08-18 Beijing time), fewer at night."""
     day = rng.randrange(days)
-    hour = rng.choices(range(24), weights=[1, 1, 1, 1, 1, 2, 3, 6, 10, 12, 12, 11, 8, 9, 11, 11, 10, 9, 7, 6, 5, 4, 3, 2])[0]
+    hour = rng.choices(range(24), weights=HOURLY_WEIGHTS)[0]
     local_midnight = (now + timedelta(hours=8)).replace(hour=0, minute=0, second=0) - timedelta(hours=8)
-    moment = local_midnight - timedelta(days=day) + timedelta(hours=hour, minutes=rng.randrange(60), seconds=rng.randrange(60))
+    moment = local_midnight - timedelta(days=day) + timedelta(hours=hour, minutes=rng.randrange(60),
+                                                              seconds=rng.randrange(60))
     return moment if moment < now - timedelta(minutes=5) else now - timedelta(minutes=5 + rng.randrange(600))
 
 

@@ -21,10 +21,12 @@ async def test_the_demo_city_has_a_believable_month(fresh_db_url, tmp_path):
         statuses = Counter(dict(await conn.fetch("SELECT status, count(*) FROM tickets GROUP BY status")))
         actions = Counter(dict(await conn.fetch("SELECT action, count(*) FROM ticket_events GROUP BY action")))
         callbacks = Counter(dict(await conn.fetch("SELECT status, count(*) FROM callbacks GROUP BY status")))
-        days = await conn.fetchval("SELECT count(DISTINCT (received_at AT TIME ZONE 'Asia/Shanghai')::date) FROM tickets")
+        days = await conn.fetchval(
+            "SELECT count(DISTINCT (received_at AT TIME ZONE 'Asia/Shanghai')::date) FROM tickets")
         deadlines = await conn.fetchrow("""
             SELECT count(DISTINCT reply_by) AS distinct_reply_by,
-                   count(*) FILTER (WHERE status IN ('dispatched', 'accepted', 'reopened') AND reply_by < now()) AS overdue,
+                   count(*) FILTER (WHERE status IN ('dispatched', 'accepted', 'reopened')
+                                    AND reply_by < now()) AS overdue,
                    count(*) FILTER (WHERE status IN ('dispatched', 'accepted', 'reopened')
                                     AND reply_by BETWEEN now() AND now() + interval '2 days') AS due_soon
             FROM tickets""")

@@ -9,11 +9,16 @@ HOTLINE = Path(__file__).resolve().parents[2] / "hotline"
 RAISED = re.compile(r'raise Conflict\(\s*(f?)"([^"]*)"')
 # A sample value for each placeholder, as the service would fill it.
 SAMPLES = [
-    (re.compile(r"\{(?:username|name)!r\}"), "'wf01'"), (re.compile(r"\{'enabled' if active else 'disabled'\}"), "disabled"),
-    (re.compile(r"\{order\['status'\]\}"), "answered"), (re.compile(r"\{request\['status'\]\}"), "approved"),
-    (re.compile(r"\{parent\['status'\]\}"), "closed"), (re.compile(r"\{kind\}"), "duty"),
-    (re.compile(r"\{ticket(?:\['ticket_number'\]|_number)\}"), "202612030001"), (re.compile(r"\{day\.isoformat\(\)\}"), "2027-01-01"),
-    (re.compile(r"\{\w+_id\}"), "12"), (re.compile(r"\{sub\.channel\}"), "web"),
+    (re.compile(r"\{(?:username|name)!r\}"), "'wf01'"),
+    (re.compile(r"\{'enabled' if active else 'disabled'\}"), "disabled"),
+    (re.compile(r"\{order\['status'\]\}"), "answered"),
+    (re.compile(r"\{request\['status'\]\}"), "approved"),
+    (re.compile(r"\{parent\['status'\]\}"), "closed"),
+    (re.compile(r"\{kind\}"), "duty"),
+    (re.compile(r"\{ticket(?:\['ticket_number'\]|_number)\}"), "202612030001"),
+    (re.compile(r"\{day\.isoformat\(\)\}"), "2027-01-01"),
+    (re.compile(r"\{\w+_id\}"), "12"),
+    (re.compile(r"\{sub\.channel\}"), "web"),
     (re.compile(r"\{sub\.external_id\}"), "c0ffee"),
 ]
 # Refusals no page can meet: Open311 clients read the API's English.

@@ -68,7 +68,8 @@ async def test_the_supervisor_sees_a_month_and_every_timeline_event_reads_in_chi
     rate = page.locator("#callback-stats [data-metric=callback_rate] .stat-value")
     await rate.wait_for()
     callback_rate = _percent(await rate.text_content())
-    satisfaction = _percent(await page.locator("#callback-stats [data-metric=satisfaction_rate] .stat-value").text_content())
+    satisfaction = _percent(
+        await page.locator("#callback-stats [data-metric=satisfaction_rate] .stat-value").text_content())
     assert 50 < callback_rate < 97 and 60 < satisfaction < 97  # a month with work left, not a perfect one
     league = page.locator("#league-table tbody tr")
     await league.first.wait_for()
