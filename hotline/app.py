@@ -68,9 +68,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         """Routing's own refusals (no such path, method not allowed) in the error schema; a browser that
-        follows a dead link gets a page in Chinese instead."""
-        if exc.status_code == 404 and _browser_page_request(request):
-            return await pages.not_found_page(request)
+        follows a dead link (or opens an address that only takes a form's POST) gets a page in Chinese instead."""
+        if exc.status_code in (404, 405) and _browser_page_request(request):
+            return await pages.not_found_page(request, status_code=exc.status_code)  # e.g. /logout typed in
         code, message = {
             404: ("not_found", f"no such path: {request.url.path}"),
             405: ("method_not_allowed", f"{request.method} is not allowed on {request.url.path}"),

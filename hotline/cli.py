@@ -107,7 +107,7 @@ def migrate() -> None:
 
 @app.command()
 def seed() -> None:
-    """Seed the demo city (departments, categories, users and, unless HOTLINE_DEMO=0, demo tickets)."""
+    """Seed the demo city (departments, categories, users and, unless HOTLINE_DEMO=0, a month of demo tickets)."""
     settings = _database(_settings())
     asyncio.run(_migrate(settings))
     _print_seed_summary(asyncio.run(_seed(settings)), settings)

@@ -89,6 +89,16 @@ async def test_a_department_user_may_not_open_the_agent_console(live_server):
     assert supervisor_page.status_code == 403
 
 
+async def test_the_admin_workspace_is_the_admins_alone_and_a_browser_never_reads_json_english(live_server):
+    async with _logged_in(live_server, "supervisor") as client:
+        admin_page = await client.get("/admin")
+        typed = await client.get("/logout", headers={"Accept": "text/html"})  # only a form's POST ends a session
+        api = await client.get("/api/v1/nothing-here", headers={"Accept": "text/html"})
+    assert admin_page.status_code == 403 and "无权访问" in admin_page.text and "系统管理" in admin_page.text
+    assert typed.status_code == 405 and "页面不存在" in typed.text and "我的工作台" in typed.text
+    assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"  # the API keeps its schema
+
+
 async def test_cookie_requests_need_the_csrf_header(live_server):
     async with _logged_in(live_server, "agent") as client:
         forged = await client.post("/api/v1/submissions", json=_call(str(uuid.uuid4())))
