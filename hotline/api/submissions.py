@@ -30,8 +30,10 @@ async def submit(body: SubmissionIn, request: Request, response: Response, staff
         async def on_created(conn, ticket):  # in the ticket's own transaction: all of it or none
             await store_details(conn, ticket=ticket, details=body.details, call_id=body.call_id, actor=staff)
 
+    # The category the agent chose during the call is the ticket's (routing reads it too).
+    category = body.details.category if body.details is not None else None
     ticket, created = await on_submission(request.app.state.runtime, submission=body, actor=staff,
-                                          on_created=on_created)
+                                          category_path=category, on_created=on_created)
     if not created:
         response.status_code = status.HTTP_200_OK
     return SubmissionOut(id=ticket["id"], ticket_number=ticket["ticket_number"], status=ticket["status"])
@@ -41,7 +43,7 @@ async def _with_template_answers(request: Request, body: SubmissionIn) -> Submis
     """The answers to the category's questions go into the ticket's text ("补充信息：声源：建筑施工；…"), as
     Open311's do, so the department and the models read them; a wrong answer is refused before anything is
     written."""
-    if body.details is None or not body.details.template_answers:
+    if body.details is None or (not body.details.template_answers and body.details.category is None):
         return body
     async with request.app.state.pool.acquire() as conn:
         lines = await template_lines(conn, body.details)

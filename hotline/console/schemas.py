@@ -36,13 +36,14 @@ class FilledFields(BaseModel):
 
 
 class IntakeDetailsIn(BaseModel):
-    """Sent with a phone ticket by the console: what the agent confirmed, what auto-fill had proposed, and the
-    answers to the category template's questions (code -> values)."""
+    """Sent with a phone ticket by the console: what the agent confirmed, what auto-fill had proposed, the category
+    the agent chose while the caller spoke (the ticket's category) and the answers to its questions (code ->
+    values)."""
 
     model_config = ConfigDict(extra="forbid")
     fields: FilledFields = Field(default_factory=FilledFields)
     suggested: FilledFields = Field(default_factory=FilledFields)
-    template_category: NonBlankStr | None = Field(default=None, max_length=200)
+    category: NonBlankStr | None = Field(default=None, max_length=200)
     template_answers: dict[str, list[CleanStr]] = Field(default_factory=dict, max_length=20)
 
 

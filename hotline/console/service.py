@@ -37,14 +37,16 @@ _CITY_PREFIX = "温州市"
 
 async def template_lines(conn: asyncpg.Connection, details: IntakeDetailsIn) -> list[str]:
     """The template answers checked against the category's questions, as the lines a department reads
-    ("声源：建筑施工"); a wrong answer is a 422 naming `details.template_answers.CODE`."""
+    ("声源：建筑施工"); a wrong answer (or an unknown category) is a 422 naming its field."""
+    if details.category is not None and not await category_exists(conn, details.category):
+        raise InvalidField("details.category", f"unknown category {details.category}")
     if not details.template_answers:
         return []
-    if not details.template_category:
-        raise InvalidField("details.template_category", "name the category whose questions were answered")
-    template = await template_for(conn, category_path=details.template_category)
+    if not details.category:
+        raise InvalidField("details.category", "name the category whose questions were answered")
+    template = await template_for(conn, category_path=details.category)
     if template is None:
-        raise InvalidField("details.template_category", "this category has no question template")
+        raise InvalidField("details.category", "this category has no question template")
     answers = {code: values for code, values in details.template_answers.items() if any(v.strip() for v in values)}
     # The agent asks what the caller can answer: a question left open is not an error here (unlike Open311).
     asked = tuple(q.model_copy(update={"required": False}) for q in template.questions)
@@ -67,7 +69,7 @@ async def store_details(conn: asyncpg.Connection, *, ticket: Any, details: Intak
         return
     fields = details.fields.model_dump(exclude_none=True) if details else {}
     suggested = details.suggested.model_dump(exclude_none=True) if details else {}
-    answers = {"category": details.template_category, "answers": details.template_answers} \
+    answers = {"category": details.category, "answers": details.template_answers} \
         if details and details.template_answers else {}
     await conn.execute(Q.insert_details, ticket["id"], call["id"] if call else None, fields, suggested, answers)
 

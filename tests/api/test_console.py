@@ -77,7 +77,7 @@ async def test_fields_and_template_answers_are_stored_with_the_ticket(api, token
     details = {"fields": {"time": "每晚十点以后", "place": "解放街88号", "object": "好再来烧烤店", "appeal": "尽快处理",
                           "phones": ["0577-88123456"], "district_code": "330302"},
                "suggested": {"time": "最近两个月", "object": "好再来烧烤店"},
-               "template_category": "环境保护/环境污染/噪音污染",
+               "category": "环境保护/环境污染/噪音污染",
                "template_answers": {"time_period": ["night"], "noise_source": ["commercial"]}}
     number = await file(api, tokens, "楼下烧烤店晚上很吵。", details=details)
     ticket = (await api.get(f"/api/v1/tickets/{number}", headers=tokens["agent"])).json()

@@ -41,7 +41,8 @@ async def test_knowledge_history_and_suggestions_help_the_agent(open_session, li
     await repeat.locator(".tag", has_text="同一来电人").wait_for()  # the same caller's open ticket, flagged
     assert "相似度" not in await repeat.text_content()  # no text similarity was measured for it: no "0%"
     await page.keyboard.press("Alt+1")
-    assert await page.locator("#dispatch-form select[name=department]").input_value() == suggested
+    chosen = await routes.first.locator("strong").text_content()
+    assert await page.locator("#lead-picker input.picker-input").input_value() == chosen
     await agent.screenshot("agent-suggestions")
 
     await _model_suggested(live_server, earlier, type_top3=[["complaint", 0.81], ["help", 0.12], ["consult", 0.04]],
@@ -54,7 +55,7 @@ async def test_knowledge_history_and_suggestions_help_the_agent(open_session, li
     await type_chips.first.click()
     await page.locator("#suggestions-panel .suggest-head[data-head=category] .chip", has_text="城乡建设").click()
     assert await page.locator("#classify-form select[name=type]").input_value() == "complaint"
-    assert await page.locator("#classify-form select[name=category]").input_value() == "城乡建设"
+    assert await page.locator("#classify-category select[data-level='1']").input_value() == "城乡建设"
     assert agent.errors == []
 
 

@@ -19,6 +19,7 @@ const Hotline = (() => {
       extension_requested: "申请延期", extension_approved: "同意延期", extension_rejected: "驳回延期",
       sla_warning: "时限预警", sla_overdue: "超时", deadline_shifted: "时限顺延",
       redaction_corrected: "修改部门可见内容", repeat_contact: "重复来电", supervision_order: "督办",
+      transfer: "转接其他热线", urge: "催办", supplement: "补充情况",
     },
     role: { agent: "座席", department: "承办单位", supervisor: "督办", admin: "管理员", public: "市民", system: "系统" },
     extension: { pending: "待审批", approved: "已同意", rejected: "已驳回" },
@@ -29,6 +30,10 @@ const Hotline = (() => {
     department: "主办单位", reason: "理由", working_days: "延期工作日", note: "说明",
     channel: "渠道", received_at: "受理时间", co_departments: "协办单位", satisfaction: "满意度",
     resolved: "是否解决", into: "合并到", question: "问题", ticket_number: "工单编号",
+    call_id: "来电编号", target: "转往", target_name: "其他热线名称", number_given: "告知号码", kind: "类型",
+    "details.fields.phones": "提及电话", "details.fields.time": "事发时间", "details.fields.place": "事发地点",
+    "details.fields.object": "涉及对象", "details.fields.appeal": "诉求", "details.category": "业务分类",
+    category_path: "业务分类", body: "内容", questions: "问题",
   };
   const ERROR_TEXT = {
     unauthorized: "登录已失效，请重新登录。",
@@ -96,6 +101,15 @@ const Hotline = (() => {
     [/^contains a licence plate$/, () => "仍含车牌号"],
     [/^contains a long number$/, () => "仍含较长的号码"],
     [/^only a protected ticket/, () => "只有举报或保密工单有部门可见内容"],
+    // the agent console's own checks
+    [/^(?:Value error, )?not a mobile or landline number: (.*)$/, (v) => "不是有效的手机号或固定电话：" + v],
+    [/^no call with this id was taken by you/, () => "不是您接听的来电（或已超过12小时）"],
+    [/^ticket (\S+) is (\S+); only an open ticket takes a contact/, (n, s) => "工单 " + n + " 当前为“" + label("status", s) + "”，不能再加入来电；请登记新工单"],
+    [/^say what the caller added$/, () => "请填写来电人补充的情况"],
+    [/^name the hotline the caller was sent to$/, () => "请填写转往的热线名称"],
+    [/^only for target other$/, () => "只有“其他热线”需要填写名称"],
+    [/^this category has no question template$/, () => "该分类没有问询模板"],
+    [/^name the category whose questions were answered$/, () => "请先选择业务分类"],
   ];
 
   function reasonText(reason) {
