@@ -75,14 +75,19 @@ _ORG_SUFFIX = (
     r"委员会|政府|法院|检察院|中心|站|所|部门|拆迁办|办公室|置业|地产|餐饮店|代收点|站牌|卫生间|考官|班主任|老师|老板|店主|房东|"
     r"司机|保安|工作人员|城管)"
 )
-_OBJECT = re.compile(rf"(?:{_AREA})?{_NAME_CHAR}{{1,12}}?{_ORG_SUFFIX}")
+# a shop is often named in quotes: “饺子故事”餐饮店
+_OBJECT = re.compile(rf"(?:{_AREA})?(?:[“\"][^”\"]{{1,15}}[”\"]{_NAME_CHAR}{{0,4}}?|{_NAME_CHAR}{{1,12}}?){_ORG_SUFFIX}")
 _FACILITY = re.compile(
     rf"{_NAME_CHAR}{{0,6}}?(?:路灯|红绿灯|信号灯|井盖|下水道|排水沟|垃圾桶|垃圾站|公厕|厕所|电梯|自来水|水管|管道|"
     r"电线|电缆|变压器|围墙|护栏|绿化带|树木|公交车|公交|地铁|出租车|网约车|共享单车|电动车|改装车|渣土车|货车|设备|空调外机|"
-    r"油烟|噪音|排污口|路面|人行道|台阶|桥梁)"
+    r"排污口|路面|人行道|台阶|桥梁|护坡|站牌|出入口)"
 )
 _LEADING_VERBS = re.compile(r"^(?:咨询|投诉|反映|举报|关于|建议|请求|要求|希望|求助|询问)")
-_OBJECT_STOP = ("我们", "我", "你们", "他们", "本人", "请", "希望", "要求", "反映", "投诉", "举报", "咨询", "关于", "问题")
+_OBJECT_STOP = ("我们", "我", "你们", "他们", "本人", "请", "希望", "要求", "反映", "投诉", "举报", "咨询", "关于", "问题",
+                "进行", "发挥好", "加快", "设立", "至今")
+# The government the caller addresses (有关部门, 市政府, 各级领导) is who should act, never what the problem is about
+_ADDRESSEE = re.compile(r"(?:^关|有关|相关|主管|监管|职能|上级|政府|各)部门$|领导$|"
+                        r"^(?:[各本当地A-Z\d市区县省镇乡级]{0,4})(?:政府|市委|党委|人民政府|市委市政府)$|^作为")
 
 # --- appeal -----------------------------------------------------------------------------------------------------
 _APPEAL_STRONG = re.compile(
@@ -184,19 +189,44 @@ def find_place(text: str, *, gazetteer_match: str | None = None) -> Span | None:
 
 
 def find_object(text: str) -> Span | None:
-    """The first organisation, shop or person named by a unit word; else the first facility word."""
-    for match in _OBJECT.finditer(text):
+    """What the problem is about: in the opening sentence (a message's title, a caller's first words) first, then
+    in the rest; in each, the first organisation, shop or person named by a unit word, else a facility word."""
+    cut = next((i + 1 for i, ch in enumerate(text) if ch in _SENTENCE_END), len(text))
+    for start, end in ((0, cut), (cut, len(text))):
+        span = _unit_in(text, start, end) or _facility_in(text, start, end)
+        if span is not None:
+            return span
+    return None
+
+
+def _facility_in(text: str, begin: int, end: int) -> Span | None:
+    match = _FACILITY.search(text, begin, end)
+    if not match:
+        return None
+    start = match.start()
+    for word in _OBJECT_STOP:
+        at = text.rfind(word, start, match.end() - 1)
+        if at >= 0:
+            start = max(start, at + len(word))
+    return _span(text, start, match.end())
+
+
+def _unit_in(text: str, begin: int, end: int) -> Span | None:
+    for match in _OBJECT.finditer(text, begin, end):
         start = match.start()
         for word in _OBJECT_STOP:
             at = text.rfind(word, start, match.end() - 1)
             if at >= 0:
                 start = max(start, at + len(word))
         start = _trim_left(text, start, match.end(), re.compile(r"(?:的|了|在|是|被|对|向|和|与|及|把|给)"))
+        when = _TIME.match(text, start, match.end())  # 18年11月至今开发商: the time is not part of the name
+        if when and when.end() > start and when.end() < match.end() - 1:
+            start = when.end()
         span = _span(text, start, match.end())
-        if span is not None and len(span.text) >= 2 and span.text not in ("公司", "政府", "中心", "局", "所", "站"):
+        if span is not None and len(span.text) >= 2 and span.text not in ("公司", "政府", "中心", "局", "所", "站") \
+                and not _ADDRESSEE.search(span.text):
             return span
-    match = _FACILITY.search(text)
-    return _span(text, match.start(), match.end()) if match else None
+    return None
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
