@@ -23,6 +23,8 @@ _ASKS = re.compile(
     r"多少钱|收费|费用|要钱|多久|几天|多长时间|时限|条件|资格|补办|补领|换领|办理|申请|申领|领取|咨询|能不能|可不可以|可以吗|"
     r"是否|吗[？?]?|[？?])"
 )
+# Clauses in which the caller says who and where they are (or how to reach them): never what they call about.
+_ABOUT_THE_CALLER = re.compile(r"^(?:来电人)?(?:称|说|反映)?(?:我|本人)?(?:住在|家住|住|是|叫|姓|的电话|电话|手机|联系方式|地址)")
 # What a question asks about, and the passage that says it (by its opening words).
 ASPECTS = (
     (re.compile(r"材料|带什么|要带|需要什么|需要哪些|准备什么|证件|证明"), "所需材料"),
@@ -35,14 +37,16 @@ ASPECTS = (
 
 def knowledge_question(notes: str, *, max_chars: int = QUESTION_CHARS) -> str:
     """The part of an agent's notes that asks about a service matter: from the first clause that asks (with the
-    clause before it when that names the matter) on, as far as `max_chars` allows; else the notes' opening."""
+    clause before it when that names the matter) on, as far as `max_chars` allows; else the first clause that is not
+    the caller saying where they live or how to reach them."""
     clauses = [c.strip().rstrip("。！？!?；;\n，, ") for c in _CLAUSE.findall(notes)]
     clauses = [c for c in clauses if c]
     if not clauses:
         return notes.strip()[:max_chars]
     asking = [i for i, clause in enumerate(clauses) if _ASKS.search(clause)]
-    if not asking:
-        return clauses[0][:max_chars]
+    if not asking:  # a complaint asks nothing: its first clause about the matter, not about the caller
+        about = [c for c in clauses if not _ABOUT_THE_CALLER.match(c)] or clauses
+        return about[0][:max_chars]
     first = asking[0]
     if first > 0 and len(clauses[first - 1]) + len(clauses[first]) < max_chars:
         first -= 1

@@ -16,6 +16,8 @@ def test_the_question_is_the_asking_sentence_of_the_notes():
     notes = "来电人称家住鹿城区五马街道，上周在公交车上身份证丢了，想问补办身份证需要带什么材料，另外孩子上学的事以后再说"
     assert knowledge_question(notes) == "上周在公交车上身份证丢了，想问补办身份证需要带什么材料"
     assert knowledge_question("楼下烧烤店油烟很大。希望尽快处理") == "楼下烧烤店油烟很大"  # no question: its opening
+    assert knowledge_question("我住在鹿城区五马街道解放街88号，楼下烧烤店每晚噪音很大，希望尽快处理") == \
+        "楼下烧烤店每晚噪音很大"  # not the caller's address
     assert len(knowledge_question("怎么" * 100)) <= 40
 
 

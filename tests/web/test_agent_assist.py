@@ -31,6 +31,23 @@ async def test_knowledge_history_and_suggestions_help_the_agent(open_session, li
     assert await knowledge.locator(".kb-results li").count() >= 1  # the other matches, with passages
     await agent.screenshot("agent-knowledge")
 
+    # searched by hand: clean passages (never the keyword list, an FAQ answer under its own question), and a
+    # related item opens in the panel and goes back to the results
+    await page.fill("#kb-q", "开个小店要办什么证")
+    await page.click("#kb-search-form button[type=submit]")
+    await knowledge.locator(".section-title", has_text="查找结果").wait_for()
+    passages = await knowledge.locator(".kb-passage").all_text_contents()
+    assert passages and not any(word in p for p in passages for word in ("个体户注册", "开店办执照", "身份证丢了"))
+    faq = knowledge.locator(".kb-results li", has=page.locator(".kb-passage-question")).first
+    assert (await faq.locator(".kb-passage-question").text_content()).startswith("问：")
+    assert (await faq.locator(".kb-passage").text_content()).startswith("答：")
+    await agent.screenshot("agent-knowledge-search")
+    await knowledge.locator(".kb-results li", has_text="个体工商户登记").first.locator(".kb-result-title").click()
+    await knowledge.locator(".matter-title", has_text="个体工商户登记").wait_for()
+    assert await knowledge.locator(".materials li").count() >= 1
+    await knowledge.locator(".kb-back").click()
+    await knowledge.locator(".section-title", has_text="查找结果").wait_for()
+
     await page.press("#call-content", "Control+Enter")
     await page.locator("#detail-number").wait_for()
     routes = page.locator("#suggestions-panel .routes > li")
