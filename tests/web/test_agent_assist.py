@@ -63,7 +63,7 @@ async def test_knowledge_history_and_suggestions_help_the_agent(open_session, li
     await agent.screenshot("agent-suggestions")
 
     await _model_suggested(live_server, earlier, type_top3=[["complaint", 0.81], ["help", 0.12], ["consult", 0.04]],
-                           category_top3=[["城乡建设", 0.66], ["环境保护", 0.2], ["交通运输", 0.05]])
+                           category_top3=[["城乡建设", 0.66], ["环境保护/环境污染/噪音污染", 0.2], ["交通运输", 0.05]])
     await history.click()  # the earlier ticket opens in the detail view, with its model suggestions
     await page.locator("#detail-number", has_text=earlier).wait_for()
     type_chips = page.locator("#suggestions-panel .suggest-head[data-head=type] .chip")
@@ -73,6 +73,12 @@ async def test_knowledge_history_and_suggestions_help_the_agent(open_session, li
     await page.locator("#suggestions-panel .suggest-head[data-head=category] .chip", has_text="城乡建设").click()
     assert await page.locator("#classify-form select[name=type]").input_value() == "complaint"
     assert await page.locator("#classify-category select[data-level='1']").input_value() == "城乡建设"
+    # a full path (the three-level classifier) fills all three steps at once
+    await page.locator("#suggestions-panel .suggest-head[data-head=category] .chip", has_text="噪音污染").click()
+    steps = page.locator("#classify-category select")
+    assert [await steps.nth(i).input_value() for i in range(3)] == [
+        "环境保护", "环境保护/环境污染", "环境保护/环境污染/噪音污染"]
+    assert await page.locator("#classify-category select[data-level='3'] option:checked").text_content() == "噪音污染"
     assert agent.errors == []
 
 

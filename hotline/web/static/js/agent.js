@@ -16,15 +16,24 @@
     select.replaceChildren(...items);
   }
 
-  // The classifier's category: a level-1 label or a full path; with "levels" ([node, confidence] per level) the
-  // deepest confident path. Both are offered as chips before the three steps.
+  // The classifier's category: a level-1 label or a full path "l1/l2/l3" alike; with "levels" ([node, confidence]
+  // per level of the best path; a node is its path or its bare name) also the deepest level it is sure of, so an
+  // unsure 小类 still leaves a sure 中类 one click away. All are offered as chips before the three steps.
+  const SURE = 0.5;
   function categorySuggestions(suggestions) {
     const head = (suggestions.classification || []).find((h) => h.head === "category");
     if (!head) return [];
     const out = (head.top3 || []).map(([path, confidence]) => [path, confidence, "模型建议"]);
     if (Array.isArray(head.levels) && head.levels.length) {
-      const path = head.levels.map(([node]) => node).join("/");
-      if (!out.some(([p]) => p === path)) out.unshift([path, head.levels[head.levels.length - 1][1], "模型建议"]);
+      const nodes = head.levels.map(([node]) => String(node));
+      const pathAt = (i) => (nodes[i].includes("/") || i === 0 ? nodes[i] : nodes.slice(0, i + 1).join("/"));
+      const best = pathAt(nodes.length - 1);
+      if (!out.some(([p]) => p === best)) out.unshift([best, head.levels[nodes.length - 1][1], "模型建议"]);
+      let sure = -1;
+      while (sure + 1 < nodes.length && head.levels[sure + 1][1] >= SURE) sure += 1;
+      if (sure >= 0 && sure < nodes.length - 1 && !out.some(([p]) => p === pathAt(sure))) {
+        out.push([pathAt(sure), head.levels[sure][1], "模型对这一级较有把握"]);
+      }
     }
     return out;
   }
