@@ -2,6 +2,7 @@
 caller's earlier tickets, and department suggestions for the filed ticket that one key press accepts."""
 from __future__ import annotations
 
+import asyncio
 import json
 
 import asyncpg
@@ -61,6 +62,14 @@ async def test_knowledge_history_and_suggestions_help_the_agent(open_session, li
     chosen = await routes.first.locator("strong").text_content()
     assert await page.locator("#lead-picker input.picker-input").input_value() == chosen
     await agent.screenshot("agent-suggestions")
+
+    # the same caller's problem is already being handled: this ticket goes into the open one, not to a department
+    number = await page.locator("#detail-number").text_content()
+    page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await repeat.locator("button.merge-button").click()
+    await page.locator("#toast", has_text=f"已将 {number} 并入 {earlier}").wait_for()
+    await page.locator("#detail-number", has_text=earlier).wait_for()
+    await page.locator("#search-results tr", has_text=number).locator(".badge", has_text="已合并").wait_for()
 
     await _model_suggested(live_server, earlier, type_top3=[["complaint", 0.81], ["help", 0.12], ["consult", 0.04]],
                            category_top3=[["城乡建设", 0.66], ["环境保护/环境污染/噪音污染", 0.2], ["交通运输", 0.05]])
