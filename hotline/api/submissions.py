@@ -28,7 +28,8 @@ async def submit(body: SubmissionIn, request: Request, response: Response, staff
         body = await _with_template_answers(request, body)
 
         async def on_created(conn, ticket):  # in the ticket's own transaction: all of it or none
-            await store_details(conn, ticket=ticket, details=body.details, call_id=body.call_id, actor=staff)
+            await store_details(conn, ticket=ticket, details=body.details, call_id=body.call_id, actor=staff,
+                                channel=body.channel)
 
     # The category the agent chose during the call is the ticket's (routing reads it too).
     category = body.details.category if body.details is not None else None

@@ -57,13 +57,15 @@ async def template_lines(conn: asyncpg.Connection, details: IntakeDetailsIn) -> 
 
 
 async def store_details(conn: asyncpg.Connection, *, ticket: Any, details: IntakeDetailsIn | None,
-                        call_id: str | None, actor: Principal | None) -> None:
+                        call_id: str | None, actor: Principal | None, channel: str) -> None:
     """In the ticket's own transaction: its call (the call log then names the ticket) and the console's fields."""
     call = None
     if call_id is not None:
         if actor is None:
             raise InvalidField("call_id", "only an agent's ticket comes from a call")
         call = await cti.agents_call(conn, call_id=call_id, agent=actor)
+        if call["channel"] == "110" and channel != "110":  # 110转办 is counted and handled as such
+            raise InvalidField("channel", "this call was put through by 110: file its ticket on channel 110")
         await cti.link_ticket(conn, call_row_id=call["id"], ticket_id=ticket["id"])
     if details is None and call is None:
         return

@@ -118,6 +118,22 @@ async def test_a_ticket_names_only_a_call_its_agent_took(api, tokens, pbx):
     assert response.status_code == 422 and response.json()["error"]["fields"][0]["field"] == "call_id"
 
 
+async def test_a_call_put_through_by_110_keeps_its_channel(api, tokens, pbx):
+    cid = call_id()
+    for event in ("ringing", "answered"):
+        response = await post_event(api, pbx, event=event, call_id=cid, to="12345", agent="agent", channel="110",
+                                    **{"from": CALLER})
+        assert response.status_code == 200, response.text
+    body = {"external_id": str(uuid.uuid4()), "call_id": cid, "content": "110转来：小区门口有人长期占道经营"}
+    wrong = await api.post("/api/v1/submissions", headers=tokens["agent"], json={**body, "channel": "phone"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["fields"][0]["field"] == "channel"
+    filed = await api.post("/api/v1/submissions", headers=tokens["agent"], json={**body, "channel": "110"})
+    assert filed.status_code == 201, filed.text
+    ticket = (await api.get(f"/api/v1/tickets/{filed.json()['ticket_number']}", headers=tokens["agent"])).json()
+    assert ticket["channel"] == "110" and ticket["call_id"] == cid
+    assert (await log_row(api, tokens["agent"], cid, **{"from": None, "to": None}))["channel"] == "110"
+
+
 async def test_transfers_are_events_and_counted(api, tokens, pbx):
     cid = call_id()
     await play(api, pbx, cid, hangup=None)

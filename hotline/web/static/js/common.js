@@ -110,6 +110,7 @@ const Hotline = (() => {
     [/^only for target other$/, () => "只有“其他热线”需要填写名称"],
     [/^this category has no question template$/, () => "该分类没有问询模板"],
     [/^name the category whose questions were answered$/, () => "请先选择业务分类"],
+    [/^this call was put through by 110/, () => "本次来电由110转入，来电渠道请选“110转办”"],
   ];
 
   function reasonText(reason) {
