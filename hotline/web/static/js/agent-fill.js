@@ -16,6 +16,9 @@ const AgentFill = (() => {
   let questions = [];
   let phrases = [];
   let generation = 0;
+  let currentPath = "";
+  // Supervisors edit the questions and phrases in place (agent-edit.js fills these in for them).
+  const hooks = { editing: false, phraseActions: () => [], phraseTools: () => null, templateTools: () => null };
 
   function debounce(fn, ms) {
     let timer = null;
@@ -84,19 +87,24 @@ const AgentFill = (() => {
 
   function showQuestions(path) {
     const box = document.getElementById("template-questions");
-    box.hidden = !questions.length;
-    document.getElementById("template-for").textContent = questions.length ? "按“" + path + "”询问" : "";
+    box.hidden = !questions.length && !(hooks.editing && path);
+    document.getElementById("template-for").textContent = questions.length ? "按“" + path + "”询问"
+      : path ? "“" + path + "”暂无问询模板" : "";
+    const tools = path ? hooks.templateTools(path, questions) : null;
     document.getElementById("template-fields").replaceChildren(...questions.map((q) => el("label", {},
-      q.description + (q.required ? "（宜问）" : ""), questionInput(q))));
+      q.description + (q.required ? "（宜问）" : ""), questionInput(q))), ...(tools ? [tools] : []));
   }
 
   function showPhrases() {
     const panel = document.getElementById("phrases-panel");
-    panel.hidden = !phrases.length;
-    panel.querySelector(".panel-body").replaceChildren(el("ul", { class: "phrases" }, phrases.map((p) => el("li", {},
+    panel.hidden = !phrases.length && !hooks.editing;
+    const tools = hooks.phraseTools(currentPath);
+    panel.querySelector(".panel-body").replaceChildren(...(tools ? [tools] : []), el("ul", { class: "phrases" }, phrases.map((p) => el("li", { dataset: { id: p.id } },
       el("div", { class: "phrase-title" }, p.title, p.category_path ? el("span", { class: "muted" }, " · " + p.category_path) : ""),
       el("div", { class: "phrase-body" }, p.body),
-      el("button", { type: "button", class: "btn btn-small", onclick: () => usePhrase(p) }, "填入直接答复")))));
+      el("div", { class: "row-inline" },
+        el("button", { type: "button", class: "btn btn-small", onclick: () => usePhrase(p) }, "填入直接答复"),
+        ...hooks.phraseActions(p))))));
     AgentFill.onPhrases(phrases);
   }
 
@@ -111,6 +119,7 @@ const AgentFill = (() => {
   }
 
   async function offer(path) {
+    currentPath = path || "";
     try {
       const found = await api("GET", "/api/v1/console/assist?" + new URLSearchParams(path ? { category: path } : {}));
       questions = found.questions;
@@ -214,5 +223,6 @@ const AgentFill = (() => {
     };
   }
 
-  return { watch, details, reset, onPhrases: () => {}, phrases: () => phrases };
+  return { watch, details, reset, onPhrases: () => {}, phrases: () => phrases, hooks,
+    reoffer: () => offer(currentPath) };
 })();
