@@ -5,6 +5,7 @@ to 110 is recorded, and the caller's repeat call is added to the open ticket as 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import subprocess
 import sys
@@ -12,8 +13,6 @@ import uuid
 
 import httpx
 
-from hotline.cti.service import create_token
-from hotline.db import connect
 from tests.web.api_steps import bearer, post_ok
 from tests.web.console_steps import choose_department
 
@@ -24,12 +23,12 @@ WORDS = ("我住在鹿城区五马街道解放街88号，楼下好再来烧烤�
 
 
 async def pbx_token(server) -> str:
-    conn = await connect(server.database_url)
-    try:
-        _, token = await create_token(conn, name=f"测试交换机-{uuid.uuid4().hex[:6]}", note=None, actor=None)
-    finally:
-        await conn.close()
-    return token
+    """`hotline cti token NAME`, as an installer runs it: the token is printed once."""
+    made = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "hotline", "cti", "token", f"测试交换机-{uuid.uuid4().hex[:6]}"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "HOTLINE_DATABASE_URL": server.database_url})
+    assert made.returncode == 0, made.stderr
+    return made.stdout.strip().splitlines()[-1]
 
 
 def simulate(server, token: str, *, talk: float, call_id: str) -> subprocess.Popen:
