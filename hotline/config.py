@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     load_models: bool = True
     # The centre's own area code: a caller's 8-digit local number (88123456) is this area's landline.
     local_area_code: str = Field(default="0577", pattern=r"^0[1-9][0-9]{1,2}$")
+    # SMS to citizens (callback links, notices) through an HTTP gateway (README, "SMS gateway"). No URL: messages
+    # wait in the outbox (短信发件箱, shown to supervisors) until one is configured.
+    sms_gateway_url: str | None = None
+    sms_gateway_token: str | None = None
+    sms_max_attempts: int = Field(default=8, ge=1, le=50)  # then the message is `failed`, shown to supervisors
+    sms_retry_seconds: float = Field(default=60.0, ge=0)  # first retry delay; doubles each time, at most an hour
+    # The site's address as citizens reach it, for links sent by SMS. None: the address a staff request came to.
+    public_url: str | None = None
 
     @model_validator(mode="after")
     def refuse_unsafe_production(self) -> "Settings":

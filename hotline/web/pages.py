@@ -1,5 +1,5 @@
-"""The four workspaces as server-rendered pages: login, 座席 agent console, department inbox, public portal, 督办,
-and the citizen's one-time callback page.
+"""The workspaces as server-rendered pages: login, 座席 agent console, 回访 callback desk, department inbox, public
+portal, 督办, and the citizen's one-time callback page.
 
 Pages only check who may open them; everything they show or change goes through the JSON API from the
 page's script, so the API's access rules are the only ones. Two exceptions read on the server: reference
@@ -50,9 +50,10 @@ class Workspace:
 
 
 AGENT = Workspace("/agent", "座席工作台", frozenset({"agent", "supervisor", "admin"}))
+CALLBACKS = Workspace("/callbacks", "回访工作台", frozenset({"agent", "supervisor", "admin"}))
 DEPARTMENT = Workspace("/department", "承办单位工作台", frozenset({"department"}))
 SUPERVISOR = Workspace("/supervisor", "督办中心", frozenset({"supervisor", "admin"}))
-WORKSPACES = (AGENT, DEPARTMENT, SUPERVISOR)
+WORKSPACES = (AGENT, CALLBACKS, DEPARTMENT, SUPERVISOR)
 HOME_BY_ROLE = {"agent": AGENT.path, "department": DEPARTMENT.path, "supervisor": SUPERVISOR.path,
                 "admin": SUPERVISOR.path}
 
@@ -162,6 +163,11 @@ async def portal(request: Request) -> Response:
 @router.get("/agent", response_class=HTMLResponse)
 async def agent_console(request: Request) -> Response:
     return await _workspace_page(request, AGENT, "agent.html")
+
+
+@router.get("/callbacks", response_class=HTMLResponse)
+async def callback_desk(request: Request) -> Response:
+    return await _workspace_page(request, CALLBACKS, "callbacks.html")
 
 
 @router.get("/department", response_class=HTMLResponse)
