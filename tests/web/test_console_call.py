@@ -1,10 +1,12 @@
 """A call played by `hotline cti simulate` (a real PBX client against the live server) through the agent console:
 the number and history pop, the timer runs, the agent's typing fills the fields, the category's questions and
 quick phrases are offered, a department is found by pinyin initials, the ticket carries the call id, a transfer
-to 110 is recorded, and the caller's repeat call is added to the open ticket as 催办 (the department sees it)."""
+to 110 is recorded, and the caller's repeat call is added to the open ticket as 催办 (the department sees it).
+And an event recorded by another process reaches this server's call stream."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -13,6 +15,9 @@ import uuid
 
 import httpx
 
+from hotline.cti.schemas import CtiEventIn
+from hotline.cti.service import create_token, record_call_event
+from hotline.db import connect
 from tests.web.api_steps import bearer, post_ok
 from tests.web.console_steps import choose_department
 
@@ -167,3 +172,33 @@ async def test_a_call_through_the_console(open_session, live_server):
     await row.locator(".urge-count", has_text="催办 × 1").wait_for()
     await department.screenshot("console-department-urge")
     assert agent.errors == [] and department.errors == []
+
+
+async def test_an_event_another_process_recorded_reaches_the_agents_stream(live_server):
+    """The PBX may reach any API process: an event written in another process's transaction (its own connection,
+    as a second API process would) is pushed on this server's stream, through PostgreSQL, not process memory."""
+    call = f"other-{uuid.uuid4().hex[:8]}"
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as api:
+        headers = await bearer(api, "agent")
+        async with api.stream("GET", "/api/v1/cti/stream", headers=headers) as stream:
+            assert stream.status_code == 200 and stream.headers["content-type"].startswith("text/event-stream")
+            lines = stream.aiter_lines()
+            assert await asyncio.wait_for(_until(lines, "event: ready"), 10)
+            conn = await connect(live_server.database_url)
+            try:
+                async with conn.transaction():
+                    pbx, _ = await create_token(conn, name=f"另一进程-{call}", note=None, actor=None)
+                    await record_call_event(conn, pbx_id=pbx["id"], area_code="0577", event=CtiEventIn.model_validate(
+                        {"event": "ringing", "call_id": call, "from": "88123456", "agent": "agent"}))
+            finally:
+                await conn.close()
+            line = await asyncio.wait_for(_until(lines, call), 15)
+    pushed = json.loads(line.removeprefix("data:"))
+    assert pushed["call_id"] == call and pushed["from"] == "057788123456" and not pushed["answered_at"]
+
+
+async def _until(lines, needle: str) -> str:
+    async for line in lines:
+        if needle in line:
+            return line
+    raise AssertionError(f"the stream ended before {needle!r}")
