@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from feedback.periods import CITY_TIMEZONE
-from hotline.api.deps import Conn, Staff, require_roles
+from hotline.api.deps import Conn, require_roles
 from hotline.audit.service import log_number_search
 from hotline.auth.tokens import Principal
 from hotline.cti import service

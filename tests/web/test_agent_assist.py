@@ -53,7 +53,6 @@ async def test_knowledge_history_and_suggestions_help_the_agent(open_session, li
     await page.locator("#detail-number").wait_for()
     routes = page.locator("#suggestions-panel .routes > li")
     await routes.first.wait_for()
-    suggested = await routes.first.get_attribute("data-department")
     assert await routes.first.locator(".reasons li").count() >= 1  # every suggestion says why
     repeat = page.locator("#suggestions-panel .repeats li", has_text=earlier)
     await repeat.locator(".tag", has_text="同一来电人").wait_for()  # the same caller's open ticket, flagged
