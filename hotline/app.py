@@ -13,9 +13,11 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from hotline.api import (
-    admin_audit, admin_users, audit, auth, calendar, callbacks, departments, dispatch, health, hot_issues, knowledge,
-    metrics, open311, open311_keys, public, routing_rules, sla, sms, submissions, supervision, tickets,
+    admin_audit, admin_users, audit, auth, calendar, callbacks, console, cti, departments, dispatch, health,
+    hot_issues, knowledge, metrics, open311, open311_keys, public, routing_rules, sla, sms, submissions, supervision,
+    tickets,
 )
+from hotline.cti.stream import CallHub
 from hotline.api.deps import refuse_nul_parameters
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS, create_pool, create_read_pool, database_went_away
@@ -114,9 +116,11 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.read_pool = read_pool
         app.state.runtime = runtime
         app.state.sessions = SessionChecker()
+        app.state.cti_hub = CallHub(settings.database_url)  # listens only once a console opens its call stream
         try:
             yield
         finally:
+            await app.state.cti_hub.close()
             if read_pool is not pool:
                 await read_pool.close()
             await pool.close()
@@ -132,7 +136,7 @@ def create_app(settings: Settings) -> FastAPI:
                        larger_for={knowledge.IMPORT_PATH: knowledge.IMPORT_MAX_BYTES})
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
                    metrics, public, audit, hot_issues, routing_rules, calendar, open311_keys, admin_users, sms,
-                   supervision, admin_audit):
+                   supervision, admin_audit, cti, console):
         app.include_router(module.router)
     app.include_router(pages.router)
 

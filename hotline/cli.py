@@ -23,6 +23,10 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(open311_app, name="open311")
 redaction_app = typer.Typer(help="the 举报 redaction departments read", no_args_is_help=True)
 app.add_typer(redaction_app, name="redaction")
+cti_app = typer.Typer(help="the PBX link: tokens and a simulated call", no_args_is_help=True)
+app.add_typer(cti_app, name="cti")
+autofill_app = typer.Typer(help="智能填单: fields filled from a caller's words", no_args_is_help=True)
+app.add_typer(autofill_app, name="autofill")
 
 
 def _mount_model_commands() -> None:
@@ -528,6 +532,86 @@ def bench_load(
     settings = _database(_settings())
     typer.echo(json.dumps(asyncio.run(run_load_bench(settings, seconds=seconds, rate=rate,
                                                      api_processes=api_processes, workers=workers))))
+
+
+@cti_app.command("token")
+def cti_token(
+    name: str = typer.Argument(..., help="the PBX, e.g. 市热线中心 Asterisk"),
+    note: Optional[str] = typer.Option(None, help="contact person, site"),
+) -> None:
+    """Make a token for a PBX and print it (only its hash is kept: this is the one time it shows)."""
+    from hotline.cti.service import create_token
+    from hotline.errors import DomainError
+
+    settings = _database(_settings())
+
+    async def make(conn):
+        async with conn.transaction():
+            return await create_token(conn, name=name, note=note, actor=None)
+
+    try:
+        _, token = asyncio.run(_with_connection(settings, make))
+    except DomainError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(token)
+
+
+@cti_app.command("simulate")
+def cti_simulate(
+    from_number: str = typer.Option(..., "--from", help="the caller's number (mobile or landline)"),
+    agent: str = typer.Option(..., "--agent", help="the agent's username (or mapped extension)"),
+    url: Optional[str] = typer.Option(None, "--url", help="the server (default: the local one)"),
+    token: Optional[str] = typer.Option(None, "--token", envvar="HOTLINE_CTI_TOKEN", help="a PBX token"),
+    talk: float = typer.Option(5.0, "--talk", min=0, help="seconds between answered and hangup"),
+    ring: float = typer.Option(1.0, "--ring", min=0, help="seconds between ringing and answered"),
+    call_id: Optional[str] = typer.Option(None, "--call-id", help="default: a new sim-... id"),
+    channel: Optional[str] = typer.Option(None, "--channel", help="phone | 110 (a 110 transfer in)"),
+) -> None:
+    """Play one call as a PBX reports it: ringing, answered, hangup; prints each answer as a JSON line."""
+    from hotline.cti.simulate import play_call
+
+    if not token:
+        raise typer.BadParameter("give --token (or HOTLINE_CTI_TOKEN); make one with `hotline cti token NAME`",
+                                 param_hint="--token")
+    if channel not in (None, "phone", "110"):
+        raise typer.BadParameter("must be phone or 110", param_hint="--channel")
+    settings = _settings()
+    base = url or f"http://{settings.host}:{settings.port}"
+    try:
+        play_call(base, token, from_number=from_number, agent=agent, talk_s=talk, ring_s=ring, call_id=call_id,
+                  channel=channel, report=lambda r: typer.echo(json.dumps(r, ensure_ascii=False)))
+    except (RuntimeError, OSError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+
+
+@autofill_app.command("evaluate")
+def autofill_evaluate(
+    labels: Path = typer.Option(..., "--labels", exists=True, dir_okay=False, help="labels_settled.jsonl"),
+    data_dir: Optional[Path] = typer.Option(None, help="the shared data folder (default: ../shared/data)"),
+) -> None:
+    """Per-field accuracy of auto-fill on labelled real messages (a predicted span counts when it overlaps the
+    labelled one; empty vs empty counts right); one JSON line with `all`, `tuning` and `held_out`."""
+    from hotline.autofill.evaluate import evaluate, read_labels
+    from hotline.intake.address import Gazetteer
+
+    result = evaluate(read_labels(labels), data_dir or _settings().shared_data_dir, gazetteer=Gazetteer.load())
+    typer.echo(json.dumps(result, ensure_ascii=False))
+
+
+@bench_app.command("assist")
+def bench_assist(
+    agents: int = typer.Option(8, "--agents", min=1, help="agents typing at once"),
+    seconds: float = typer.Option(30.0, "--seconds", min=1, help="measured duration, after a warm-up"),
+) -> None:
+    """Agents typing callers' words in bursts against a server of its own (one API process): every request the
+    console makes while typing; prints {"agents","requests","p50_ms","p95_ms","errors",...} as its last line."""
+    from hotline.bench.assist import run_assist_bench
+
+    settings = _database(_settings())
+    typer.echo(json.dumps(asyncio.run(run_assist_bench(settings, agents=agents, seconds=seconds)),
+                          ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     classifier_dir: Path | None = None  # default: data_dir / "models" / "classifier"
     embedder: str = Field(default="e5", description="embedder spec: e5 | use | hashing[:dim] | st:/model/dir")
     load_models: bool = True
+    # The centre's own area code: a caller's 8-digit local number (88123456) is this area's landline.
+    local_area_code: str = Field(default="0577", pattern=r"^0[1-9][0-9]{1,2}$")
     # SMS to citizens (callback links, notices) through an HTTP gateway (README, "SMS gateway"). No URL: messages
     # wait in the outbox (短信发件箱, shown to supervisors) until one is configured.
     sms_gateway_url: str | None = None

@@ -1,7 +1,7 @@
 """Matters and articles as search documents: one id space (matter 2n, article 2n+1), title and body text."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 FORM_LABELS = {"original": "原件", "copy": "复印件", "original_or_copy": "原件或复印件"}
 
@@ -35,6 +35,42 @@ def article_document(article: Mapping[str, Any]) -> dict[str, Any]:
     keywords = " ".join(article.get("keywords") or [])
     return {"id": doc_id("article", article["id"]), "title": article["question"],
             "text": f"{keywords}\n{article['answer']}", "dense_text": f"{article['question']}\n{keywords}"}
+
+
+class Passage(NamedTuple):
+    """A clean sentence an agent reads out: never the keyword list; an FAQ's answer carries its question apart."""
+
+    text: str
+    question: str | None = None
+
+
+def matter_passages(matter: Mapping[str, Any]) -> list[Passage]:
+    """What a matter can answer, one statement each: its materials, each FAQ answer (with its question), the
+    steps, the place and hours, the fee, the promised time."""
+    out: list[Passage] = []
+    materials = [m["name"] for m in matter.get("materials") or []]
+    if materials:
+        out.append(Passage("所需材料：" + "、".join(materials) + "。"))
+    for faq in matter.get("faqs") or []:
+        if faq.get("a"):
+            out.append(Passage(faq["a"].strip(), faq.get("q")))
+    if matter.get("process"):
+        out.append(Passage("办理流程：" + "→".join(matter["process"]) + "。"))
+    if matter.get("location"):
+        hours = f"（{matter['hours']}）" if matter.get("hours") else ""
+        out.append(Passage(f"办理地点：{matter['location']}{hours}。"))
+    if matter.get("fee"):
+        out.append(Passage(f"收费：{matter['fee']}。"))
+    days = (matter.get("time_limit") or {}).get("promised_days")
+    if days:
+        out.append(Passage(f"承诺办结时限：{days}个工作日。"))
+    return out or [Passage(matter_title(matter))]
+
+
+def article_passages(article: Mapping[str, Any], split) -> list[Passage]:
+    """An FAQ article's answer in sentences (`split`: knowledge.text.passages), each tied to its question."""
+    return [Passage(sentence, article["question"]) for sentence in split(article["answer"])] or \
+        [Passage(article["answer"], article["question"])]
 
 
 def row_document(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -52,6 +52,7 @@ async def template_db(pg_server_url):
     """A database migrated and seeded with the city, categories and test users (no demo tickets)."""
     from hotline.auth.service import create_user
     from hotline.category_templates.service import seed_category_templates
+    from hotline.console.service import seed_quick_phrases
     from hotline.db import connect
     from hotline.migrate import migrate
     from hotline.kb.service import seed_knowledge
@@ -69,6 +70,7 @@ async def template_db(pg_server_url):
         await seed_city(conn)
         await seed_categories(conn)
         await seed_category_templates(conn)
+        await seed_quick_phrases(conn)
         await seed_routing_rules(conn)
         await seed_knowledge(conn)
         for username, (role, dept) in TEST_USERS.items():

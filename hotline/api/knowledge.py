@@ -65,10 +65,9 @@ async def chat(body: ChatIn, request: Request, conn: Conn) -> dict[str, Any]:
 
 @router.post("/knowledge/suggestions")
 async def suggestions(body: SuggestIn, request: Request, conn: Conn, _: Staff) -> dict[str, Any]:
-    """What an agent sees while the caller speaks: the best answer and the top matches."""
-    index = _index(request)
-    return {"answer": await service.answer(conn, index, question=body.text[:500]),
-            "results": await service.search(conn, index, query=body.text[:500], k=5)}
+    """What an agent sees while the caller speaks: the question found in the notes, the best answer to it and the
+    top matches with the passage of each that answers it."""
+    return await service.suggestions(conn, _index(request), notes=body.text[:2000])
 
 
 @router.get("/knowledge/matters/{code}")

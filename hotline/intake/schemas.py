@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from hotline.console.schemas import IntakeDetailsIn
 from hotline.intake.pii import parse_id_number, parse_phone
 from hotline.validation import CleanStr, NonBlankStr, instant_out_of_range
 
@@ -46,6 +47,10 @@ class SubmissionIn(BaseModel):
     title: CleanStr | None = Field(default=None, max_length=200)
     content: NonBlankStr = Field(max_length=MAX_CONTENT_CHARS)
     address: CleanStr | None = Field(default=None, max_length=500)
+    # The agent console's: the PBX call the ticket was filed during (the call log then names the ticket), and
+    # the fields it filled from the caller's words, as the agent confirmed them.
+    call_id: NonBlankStr | None = Field(default=None, max_length=250)
+    details: IntakeDetailsIn | None = None
 
     @field_validator("received_at")
     @classmethod

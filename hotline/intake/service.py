@@ -54,8 +54,14 @@ def _suggestion_columns(classification: dict[str, Any] | None) -> tuple[list, li
             (classification or {}).get("model_version", "unknown"))
 
 
+# Fields added after submissions were first stored: left out of the hash while unset, so a retry of a submission
+# stored before they existed still matches its first hash.
+_LATER_FIELDS = ("call_id", "details")
+
+
 def payload_hash(submission: SubmissionIn) -> str:
-    canonical = json.dumps(submission.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    unset = {name for name in _LATER_FIELDS if getattr(submission, name) is None}
+    canonical = json.dumps(submission.model_dump(mode="json", exclude=unset), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -104,7 +110,8 @@ async def record_submission(
         [r["department"] for r in routes], [float(r["score"]) for r in routes],
         [json.dumps(r["reasons"], ensure_ascii=False) for r in routes],
         actor.user_id if actor else None, actor_role(actor), actor.department_code if actor else None,
-        {"channel": sub.channel, "external_id": sub.external_id, "pii_found": prepared.pii_kinds}, routes_model,
+        {"channel": sub.channel, "external_id": sub.external_id, "pii_found": prepared.pii_kinds,
+         **({"call_id": sub.call_id} if sub.call_id else {})}, routes_model,
     )
     if ticket is not None:
         return ticket, True

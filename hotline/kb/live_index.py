@@ -16,7 +16,8 @@ import asyncpg
 from classifier.embedders import Embedder
 from knowledge import text
 from knowledge.answer import document_words
-from knowledge.documents import doc_id, row_document
+from knowledge.assist import PassageIndex, choose_passage
+from knowledge.documents import Passage, article_passages, doc_id, matter_passages, row_document
 from knowledge.gate import family_of
 from knowledge.hybrid import HybridIndex, SearchHit
 from knowledge.spelling import HomophoneCorrector
@@ -34,6 +35,8 @@ class LiveKnowledgeIndex:
         self.seen_seq = 0
         self.words: dict[int, frozenset[str]] = {}  # doc id -> its search words, tokenised once per version
         self.names: dict[int, frozenset[str]] = {}  # doc id -> the words of its names, keywords and FAQ questions
+        # doc id -> its clean passages, cut once per version: the panel picks one per hit without embedding
+        self.passages: dict[int, PassageIndex] = {}
         self.members: dict[str, list[dict[str, Any]]] = {}  # family (gate.family_of) -> its rows, sub-items in order
         self.corrector = HomophoneCorrector(())
         self._document_frequency: Counter[str] = Counter()
@@ -61,6 +64,7 @@ class LiveKnowledgeIndex:
                     self.rows.pop(key, None)
                     self.words.pop(key, None)
                     self.names.pop(key, None)
+                    self.passages.pop(key, None)
                 await anyio.to_thread.run_sync(self._count_words)
             self.seen_seq = latest
             return len(changed)
@@ -72,6 +76,8 @@ class LiveKnowledgeIndex:
             self.rows[document["id"]] = row
             self.words[document["id"]] = document_words(row)
             self.names[document["id"]] = frozenset(text.words(f"{document['title']}\n{document['dense_text']}"))
+            self.passages[document["id"]] = PassageIndex(
+                matter_passages(row) if row["kind"] == "matter" else article_passages(row, text.passages))
         if documents:
             await anyio.to_thread.run_sync(self.index.add, documents)
         await anyio.to_thread.run_sync(self._count_words)
@@ -109,5 +115,13 @@ class LiveKnowledgeIndex:
         hits = await anyio.to_thread.run_sync(self.index.search, query, k)
         return [(hit, self.rows[hit.id]) for hit in hits if hit.id in self.rows]
 
-    async def passage(self, row: dict[str, Any], query: str) -> str:
-        return await anyio.to_thread.run_sync(self.index.best_passage, row_document(row)["text"], query)
+    def passage_for(self, row: dict[str, Any], query: str, query_words: list[str] | None = None) -> Passage:
+        """The clean passage of a hit that best answers `query` (cut and tokenised at index time; nothing is
+        embedded)."""
+        passages = self.passages.get(doc_id(row["kind"], row["id"]))
+        if passages is None:
+            return Passage(row_document(row)["title"])
+        return choose_passage(passages, query, query_words=query_words)
+
+    async def passage(self, row: dict[str, Any], query: str) -> Passage:
+        return await anyio.to_thread.run_sync(self.passage_for, row, query)

@@ -10,6 +10,7 @@ import asyncpg
 from hotline.kb.live_index import LiveKnowledgeIndex
 from hotline.sql import load_queries
 from knowledge import text
+from knowledge.assist import knowledge_question
 from knowledge.answer import compose_answer, matter_answer
 from knowledge.gate import INTENT_WORDS, Evidence, gate_for, gather_evidence
 
@@ -69,18 +70,44 @@ async def seed_knowledge(conn: asyncpg.Connection) -> dict[str, int]:
     return {"matters": len(matters), "articles": len(articles), "bundles": len(bundles)}
 
 
+def _result(index: LiveKnowledgeIndex, hit, row: dict[str, Any], query: str,
+            query_words: list[str] | None = None) -> dict[str, Any]:
+    title = row["question"] if row["kind"] == "article" else f"{row['main_item']}" + (
+        f"（{row['sub_item']}）" if row.get("sub_item") else "")
+    passage = index.passage_for(row, query, query_words)
+    return {"kind": row["kind"], "code": row["code"], "title": title, "score": round(hit.score, 4),
+            "lexical_rank": hit.lexical_rank, "dense_rank": hit.dense_rank,
+            "department": row.get("department_code"), "passage": passage.text,
+            # an FAQ answer is shown under its own question, never glued to it
+            "passage_question": passage.question if passage.question != title else None}
+
+
 async def search(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, query: str, k: int) -> list[dict]:
     await index.refresh(conn)
-    results = []
-    for hit, row in await index.search(query, k):
-        title = row["question"] if row["kind"] == "article" else f"{row['main_item']}" + (
-            f"（{row['sub_item']}）" if row.get("sub_item") else "")
-        results.append({
-            "kind": row["kind"], "code": row["code"], "title": title, "score": round(hit.score, 4),
-            "lexical_rank": hit.lexical_rank, "dense_rank": hit.dense_rank,
-            "department": row.get("department_code"), "passage": await index.passage(row, query),
-        })
-    return results
+    hits = await index.search(query, k)
+    words = text.words(query)
+    return await anyio.to_thread.run_sync(lambda: [_result(index, hit, row, query, words) for hit, row in hits])
+
+
+async def suggestions(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, notes: str, k: int = 5
+                      ) -> dict[str, Any]:
+    """The agent's panel while the caller speaks: the question inside the notes (a sentence: one short embedding,
+    cached while the agent types on), the answer to it and the top hits with clean passages, from one search."""
+    await index.refresh(conn)
+    question = knowledge_question(notes)
+    return await anyio.to_thread.run_sync(_suggestions, index, question, k)
+
+
+def _suggestions(index: LiveKnowledgeIndex, question: str, k: int) -> dict[str, Any]:
+    asked = index.corrector.correct(text.normalise(question))
+    hits, rankings = index.index.search_explained(asked, 10)
+    ranked = [(hit, index.rows[hit.id]) for hit in hits if hit.id in index.rows]
+    evidence = gather_evidence(asked, ranked, rankings, index.rows, idf=index.idf, words_of=index.words_of,
+                               names_of=index.names_of, members=index.members, known=index.known)
+    answer = compose_answer(asked, evidence, index.members, gate=gate_for(index.embedder_name))
+    words = text.words(asked)
+    return {"question": question, "answer": answer,
+            "results": [_result(index, hit, row, asked, words) for hit, row in ranked[:k]]}
 
 
 async def answer(conn: asyncpg.Connection, index: LiveKnowledgeIndex, *, question: str,

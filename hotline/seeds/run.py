@@ -5,6 +5,7 @@ import asyncpg
 
 from hotline.category_templates.service import seed_category_templates
 from hotline.config import Settings
+from hotline.console.service import seed_quick_phrases
 from hotline.intake.address import Gazetteer
 from hotline.kb.service import seed_knowledge
 from hotline.routing_rules.service import seed_routing_rules
@@ -23,6 +24,7 @@ async def seed_all(conn: asyncpg.Connection, settings: Settings) -> dict:
         summary = await seed_city(conn)
         summary["categories"] = await seed_categories(conn)
         summary["category_templates"] = await seed_category_templates(conn)
+        summary["quick_phrases"] = await seed_quick_phrases(conn)
         summary["routing_rules"] = await seed_routing_rules(conn)
         summary["knowledge"] = await seed_knowledge(conn)
         created = await seed_demo_users(conn, settings.data_dir / "demo-credentials.txt")

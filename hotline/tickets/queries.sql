@@ -16,7 +16,11 @@ SELECT t.*,
        coalesce((SELECT array_agg(td.department_code ORDER BY td.role, td.department_code)
                  FROM ticket_departments td WHERE td.ticket_id = t.id AND td.active), '{}') AS departments,
        coalesce((SELECT array_agg(td.department_code)
-                 FROM ticket_departments td WHERE td.ticket_id = t.id), '{}') AS ever_departments
+                 FROM ticket_departments td WHERE td.ticket_id = t.id), '{}') AS ever_departments,
+       (SELECT count(*) FROM ticket_contacts k WHERE k.ticket_id = t.id AND k.kind = 'urge') AS urge_count,
+       (SELECT count(*) FROM ticket_contacts k WHERE k.ticket_id = t.id AND k.kind = 'supplement') AS supplement_count,
+       (SELECT c.call_id FROM ticket_intake_details d JOIN cti_calls c ON c.id = d.call_row_id
+        WHERE d.ticket_id = t.id) AS call_id
 FROM tickets t WHERE t.ticket_number = $1;
 
 -- name: list_tickets
@@ -28,6 +32,7 @@ SELECT t.id, t.ticket_number, t.channel, t.status, t.type, t.urgency, t.category
        t.created_at, t.updated_at, t.confidential, t.protection_kept, t.title_redacted, t.content_redacted,
        t.address_redacted,
        t.content, t.citizen_name, t.citizen_phone, t.citizen_id_number, t.address,
+       (SELECT count(*) FROM ticket_contacts k WHERE k.ticket_id = t.id AND k.kind = 'urge') AS urge_count,
        count(*) OVER () AS total
 FROM tickets t
 WHERE ($1::text IS NULL OR t.status = $1)

@@ -45,6 +45,9 @@ class TicketOut(BaseModel):
     updated_at: datetime
     allowed_actions: list[str]
     protected: bool  # 举报 or confidential: departments read only the reviewed copy of its text
+    urge_count: int = 0  # 催办: the caller's contacts added to this open ticket since
+    supplement_count: int = 0  # 补充情况 added likewise
+    call_id: str | None = None  # the PBX call it was filed during
 
 
 class TicketSummary(BaseModel):
@@ -61,6 +64,7 @@ class TicketSummary(BaseModel):
     sign_by: datetime | None
     reply_by: datetime | None
     received_at: datetime
+    urge_count: int = 0
 
 
 class TicketPage(BaseModel):
@@ -124,7 +128,18 @@ def present_ticket(row: Any, *, reveal: bool, department_view: bool = False) -> 
         sign_by=row["sign_by"], reply_by=row["reply_by"], original_reply_by=row["original_reply_by"],
         received_at=row["received_at"], created_at=row["created_at"], updated_at=row["updated_at"],
         allowed_actions=allowed_actions(row["status"]), protected=protected,
+        urge_count=_optional(row, "urge_count", 0), supplement_count=_optional(row, "supplement_count", 0),
+        call_id=_optional(row, "call_id", None),
     )
+
+
+def _optional(row: Any, key: str, default: Any) -> Any:
+    """A column only some of the queries that feed these views select."""
+    try:
+        value = row[key]
+    except KeyError:
+        return default
+    return default if value is None else value
 
 
 def present_summary(row: Any, *, department_view: bool = False) -> TicketSummary:
@@ -139,4 +154,5 @@ def present_summary(row: Any, *, department_view: bool = False) -> TicketSummary
         excerpt=text[:120] + ("…" if len(text) > 120 else ""),
         district_code=row["district_code"], lead_department=row["lead_department"],
         sign_by=row["sign_by"], reply_by=row["reply_by"], received_at=row["received_at"],
+        urge_count=_optional(row, "urge_count", 0),
     )

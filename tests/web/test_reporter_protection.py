@@ -8,6 +8,7 @@ import uuid
 import httpx
 
 from tests.web.api_steps import bearer, post_ok
+from tests.web.console_steps import choose_department
 
 NAME, PHONE, ID_NUMBER = "张伟", "13857712345", "330302199001011235"
 HIDDEN = [NAME, "张*", "张先生", PHONE, "138****", "2345", ID_NUMBER, "1235", "19900101", "3单元", "502室"]
@@ -59,7 +60,7 @@ async def test_a_department_finds_no_trace_of_the_reporter_in_its_pages(open_ses
     await page.locator("#copy-edited", has_text="已由 agent").wait_for()
     assert (await copy.locator("[name=content]").input_value()).endswith("施工多在晚上十点以后。")
     await agent.screenshot("agent-department-copy")
-    await page.select_option("#dispatch-form [name=department]", "zjj")
+    await choose_department(page, "#lead-picker", "市住建局", "zjj")
     await page.fill("#dispatch-form [name=note]", f"请核实，来电人{NAME}")
     await page.click("#dispatch-form button[type=submit]")
     await page.locator("#detail-status", has_text="待签收").wait_for()

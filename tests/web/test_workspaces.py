@@ -7,6 +7,7 @@ from pathlib import Path
 import asyncpg
 
 from tests.web.api_steps import dispatched_to_zjj, zjj_does
+from tests.web.console_steps import choose_category, choose_department
 
 CALLER_PHONE = "13912345678"
 ECHARTS = Path(__file__).resolve().parents[2] / "hotline" / "web" / "static" / "vendor" / "echarts.min.js"
@@ -33,12 +34,12 @@ async def test_agent_files_and_dispatches_then_the_department_signs_and_replies(
     assert await page.locator("#detail-status").text_content() == "已受理"
 
     await page.select_option("#classify-form [name=type]", "complaint")
-    await page.select_option("#classify-form [name=category]", "城乡建设/安全生产")
+    await choose_category(page, "#classify-category", "城乡建设/安全生产")
     await page.click("#classify-form button[type=submit]")
     await page.locator("#detail-type", has_text="投诉").wait_for()
     await page.locator("#detail-fields", has_text="城乡建设/安全生产").wait_for()
 
-    await page.select_option("#dispatch-form [name=department]", "zjj")
+    await choose_department(page, "#lead-picker", "zjj", "zjj")
     await page.fill("#dispatch-form [name=note]", "请核实楼道安全隐患")
     await page.click("#dispatch-form button[type=submit]")
     await page.locator("#detail-status", has_text="待签收").wait_for()

@@ -1,16 +1,14 @@
-// 座席 agent console: register a call, confirm its classification, answer it at once or dispatch it; search tickets.
-// Knowledge, caller history and suggestions are in agent-assist.js.
+// 座席 agent console: register a call (with its call id and the fields filled from the caller's words), confirm
+// its classification, answer it at once or dispatch it (主办 + 协办 from searchable pickers), merge a repeat into
+// the open ticket; search tickets. Knowledge, history and suggestions are in agent-assist.js, auto-fill and the
+// category's questions in agent-fill.js, the phone link in agent-call.js.
 "use strict";
 
 (() => {
   const { LABELS, api, el, label, formatTime, toast, departments, formJson, busy, newExternalId } = Hotline;
-  const LEVEL_GROUPS = { city: "市级部门", district: "区县（兜底）", street: "街道（乡镇）" };
-  let categoriesPromise = null;
-
-  function categories() {
-    categoriesPromise = categoriesPromise || api("GET", "/open311/v2/services.json");
-    return categoriesPromise;
-  }
+  let leadPicker = null;
+  let coPicker = null;
+  let classifyPicker = null;
 
   function options(select, entries, current, placeholder) {
     const items = placeholder !== undefined ? [el("option", { value: "" }, placeholder)] : [];
@@ -18,31 +16,34 @@
     select.replaceChildren(...items);
   }
 
-  async function fillClassifyForm(form, ticket) {
-    const services = await categories();
-    const groups = new Map();
-    for (const service of services) {
-      if (!groups.has(service.group)) groups.set(service.group, []);
-      groups.get(service.group).push(service);
+  // The classifier's category: a level-1 label or a full path "l1/l2/l3" alike; with "levels" ([node, confidence]
+  // per level of the best path; a node is its path or its bare name) also the deepest level it is sure of, so an
+  // unsure 小类 still leaves a sure 中类 one click away. All are offered as chips before the three steps.
+  const SURE = 0.5;
+  function categorySuggestions(suggestions) {
+    const head = (suggestions.classification || []).find((h) => h.head === "category");
+    if (!head) return [];
+    const out = (head.top3 || []).map(([path, confidence]) => [path, confidence, "模型建议"]);
+    if (Array.isArray(head.levels) && head.levels.length) {
+      const nodes = head.levels.map(([node]) => String(node));
+      const pathAt = (i) => (nodes[i].includes("/") || i === 0 ? nodes[i] : nodes.slice(0, i + 1).join("/"));
+      const best = pathAt(nodes.length - 1);
+      if (!out.some(([p]) => p === best)) out.unshift([best, head.levels[nodes.length - 1][1], "模型建议"]);
+      let sure = -1;
+      while (sure + 1 < nodes.length && head.levels[sure + 1][1] >= SURE) sure += 1;
+      if (sure >= 0 && sure < nodes.length - 1 && !out.some(([p]) => p === pathAt(sure))) {
+        out.push([pathAt(sure), head.levels[sure][1], "模型对这一级较有把握"]);
+      }
     }
-    const select = form.elements.category;
-    select.replaceChildren(el("option", { value: "" }, "暂不选择"),
-      ...[...groups].map(([group, items]) => el("optgroup", { label: group },
-        items.map((s) => el("option", { value: s.description, selected: s.description === ticket.category },
-          s.description === s.group ? s.service_name + "（大类）" : s.service_name)))));
+    return out;
   }
 
-  async function fillDispatchForm(form) {
-    const depts = await departments();
-    const byLevel = new Map();
-    for (const d of depts.rows) {
-      const group = LEVEL_GROUPS[d.level] || "其他单位";
-      if (!byLevel.has(group)) byLevel.set(group, []);
-      byLevel.get(group).push(d);
-    }
-    form.elements.department.replaceChildren(el("option", { value: "" }, "请选择主办单位"),
-      ...[...byLevel].map(([group, items]) => el("optgroup", { label: group },
-        items.map((d) => el("option", { value: d.code }, d.name)))));
+  // 常用语 of the ticket's category (its own, its ancestors', the general ones) as one-click answers.
+  async function phraseChips(form, category) {
+    const box = form.querySelector("#phrase-chips");
+    const { phrases } = await api("GET", "/api/v1/console/assist?" + new URLSearchParams(category ? { category } : {}));
+    box.replaceChildren(...phrases.map((p) => el("button", { type: "button", class: "chip", title: p.body,
+      onclick: () => { form.elements.content.value = p.body; form.elements.content.focus(); } }, p.title)));
   }
 
   async function showTicket(number) {
@@ -59,28 +60,47 @@
     if (!ticket.allowed_actions.includes("dispatch")) dispatch.remove();
     if (!ticket.protected) copy.remove();
     actions.replaceChildren(fragment);
+    leadPicker = coPicker = classifyPicker = null;
     if (copy.isConnected) await showDepartmentCopy(copy, ticket);
     if (open) {
       options(classify.elements.type, Object.entries(LABELS.type), ticket.type, ticket.type ? undefined : "请选择");
       options(classify.elements.urgency, Object.entries(LABELS.urgency), ticket.urgency);
-      await fillClassifyForm(classify, ticket);
+      classifyPicker = await Pickers.categoryPicker(classify.querySelector("#classify-category"), { current: ticket.category });
       classify.addEventListener("submit", (event) => act(event, ticket, "classification", (v) => ({
-        type: v.type, urgency: v.urgency, category: v.category || null,
+        type: v.type, urgency: v.urgency, category: classifyPicker.value() || null,
       }), "分类已确认"));
     }
     if (answer.isConnected) {
+      await phraseChips(answer, ticket.category);
       answer.addEventListener("submit", (event) => act(event, ticket, "answer", (v) => ({ content: v.content }), "已直接答复"));
     }
     if (dispatch.isConnected) {
-      await fillDispatchForm(dispatch);
+      leadPicker = await Pickers.departmentPicker(dispatch.querySelector("#lead-picker"));
+      coPicker = await Pickers.departmentPicker(dispatch.querySelector("#co-picker"));
       dispatch.addEventListener("submit", (event) => act(event, ticket, "dispatch", (v) => ({
-        department: v.department, note: v.note || null,
+        department: leadPicker.value(), co_departments: coPicker.value(), note: v.note || null,
       }), "已派单"));
     }
     // After the forms exist, so accepting a suggestion has somewhere to land.
-    await AgentAssist.showSuggestions(ticket.ticket_number);
+    const suggestions = await AgentAssist.showSuggestions(ticket);
+    if (classifyPicker) classifyPicker.suggest(categorySuggestions(suggestions));
     return ticket;
   }
+
+  AgentAssist.handlers.openTicket = (number) => showTicket(number).then(() => search());
+  AgentAssist.handlers.acceptRoute = (code) => Boolean(leadPicker) && leadPicker.set(code);
+  AgentAssist.handlers.acceptCategory = (path) => Boolean(classifyPicker) && (classifyPicker.set(path), true);
+  AgentAssist.handlers.merge = async (number, into) => {
+    if (!window.confirm("将工单 " + number + " 并入 " + into + "？本工单将不再单独办理。")) return;
+    try {
+      await api("POST", "/api/v1/tickets/" + encodeURIComponent(number) + "/merge", { into, reason: "重复来电，并入在办工单" });
+      toast("已将 " + number + " 并入 " + into, "success");
+      await showTicket(into);
+      await search();
+    } catch (error) {
+      toast(error.message, "error");
+    }
+  };
 
   // 部门将看到的内容: a 举报's text as the department will read it, for the agent to check and correct.
   async function showDepartmentCopy(form, ticket) {
@@ -117,14 +137,17 @@
 
   function submission(values, form) {
     const optional = (v) => v || null;
+    const phone = values.phone ? AgentAssist.canonicalPhone(values.phone) || values.phone : null;
     return {
-      channel: "phone",
+      channel: values.channel || "phone",
       external_id: newExternalId(),
       citizen: {
-        name: optional(values.name), phone: optional(values.phone),
+        name: optional(values.name), phone,
         anonymous: form.elements.anonymous.checked, confidential: form.elements.confidential.checked,
       },
       title: optional(values.title), address: optional(values.address), content: values.content,
+      call_id: AgentCall.callId(),
+      details: AgentFill.details(),
     };
   }
 
@@ -134,11 +157,21 @@
     await busy(form, async () => {
       const created = await api("POST", "/api/v1/submissions", submission(formJson(form), form));
       toast("已登记工单 " + created.ticket_number, "success");
+      AgentCall.ticketFiled(created.ticket_number);
       form.reset();
       await showTicket(created.ticket_number);
       await search();
       document.getElementById("call-content").focus();
     });
+  }
+
+  // The phone rings: the caller's number, the channel (a 110 transfer keeps its channel) and history pop up.
+  function onNewCall(call) {
+    const form = document.getElementById("call-form");
+    const phone = AgentAssist.canonicalPhone(call.from);
+    if (phone) form.elements.phone.value = document.getElementById("call-number").textContent || call.from;
+    form.elements.channel.value = call.channel === "110" ? "110" : "phone";
+    AgentAssist.showCaller(call);
   }
 
   let searchReason = "";
@@ -167,7 +200,8 @@
         el("td", {}, formatTime(t.received_at)), el("td", {}, label("channel", t.channel)),
         el("td", {}, label("type", t.type)), el("td", { class: "cell-text" }, t.title || t.excerpt),
         el("td", {}, depts.name(t.lead_department)),
-        el("td", {}, el("span", { class: "badge status-" + t.status }, label("status", t.status))),
+        el("td", {}, el("span", { class: "badge status-" + t.status }, label("status", t.status)),
+          t.urge_count ? el("span", { class: "tag tag-warning" }, "催办 × " + t.urge_count) : ""),
       )));
     } catch (error) {
       toast(error.message, "error");
@@ -175,7 +209,7 @@
   }
 
   function onResultClick(event) {
-    if (event.target.closest("button")) return;
+    if (event.target.closest("button, form")) return;
     const row = event.target.closest("[data-number]");
     if (!row || (event.type === "keydown" && event.key !== "Enter")) return;
     event.preventDefault();
@@ -186,6 +220,8 @@
     const callForm = document.getElementById("call-form");
     callForm.addEventListener("submit", onCall);
     AgentAssist.watchCallForm(callForm);
+    AgentFill.watch(callForm).catch((error) => toast(error.message, "error"));
+    AgentCall.onNewCall(onNewCall);
     document.getElementById("search-form").addEventListener("submit", search);
     document.getElementById("withheld-form").addEventListener("submit", (event) => {
       event.preventDefault();

@@ -25,6 +25,7 @@ const Hotline = (() => {
       supervision_order: "下发督办单", supervision_answered: "督办反馈", supervision_closed: "督办办结",
       supervision_escalated: "督办升级", supervision_lapsed: "督办逾期",
       request_extension: "申请延期", answer_order: "反馈督办单", close_order: "办结督办单", escalate_order: "升级督办单",
+      transfer: "转接其他热线", urge: "催办", supplement: "补充情况",
     },
     satisfaction: { satisfied: "满意", basically_satisfied: "基本满意", unsatisfied: "不满意" },
     not_callable: { anonymous: "匿名", no_number: "无联系电话", refused: "拒绝回访", unreachable_after_retries: "三次未接通" },
@@ -46,6 +47,10 @@ const Hotline = (() => {
     username: "用户名", password: "密码", role: "角色", display_name: "姓名", name: "名称", date: "日期",
     kind: "类型", year: "年份", from: "开始日期", to: "结束日期", file: "文件", phone_last4: "手机号后四位",
     due_at: "反馈时限", level: "督办级别", group_by: "分组方式", status: "状态", q: "查询内容",
+    call_id: "来电编号", target: "转往", target_name: "其他热线名称", number_given: "告知号码",
+    "details.fields.phones": "提及电话", "details.fields.time": "事发时间", "details.fields.place": "事发地点",
+    "details.fields.object": "涉及对象", "details.fields.appeal": "诉求", "details.category": "业务分类",
+    category_path: "业务分类", body: "内容", questions: "问题",
   };
   const ERROR_TEXT = {
     unauthorized: "登录已失效，请重新登录。",
@@ -113,6 +118,16 @@ const Hotline = (() => {
     [/^contains a licence plate$/, () => "仍含车牌号"],
     [/^contains a long number$/, () => "仍含较长的号码"],
     [/^only a protected ticket/, () => "只有举报或保密工单有部门可见内容"],
+    // the agent console's own checks
+    [/^(?:Value error, )?not a mobile or landline number: (.*)$/, (v) => "不是有效的手机号或固定电话：" + v],
+    [/^no call with this id was taken by you/, () => "不是您接听的来电（或已超过12小时）"],
+    [/^ticket (\S+) is (\S+); only an open ticket takes a contact/, (n, s) => "工单 " + n + " 当前为“" + label("status", s) + "”，不能再加入来电；请登记新工单"],
+    [/^say what the caller added$/, () => "请填写来电人补充的情况"],
+    [/^name the hotline the caller was sent to$/, () => "请填写转往的热线名称"],
+    [/^only for target other$/, () => "只有“其他热线”需要填写名称"],
+    [/^this category has no question template$/, () => "该分类没有问询模板"],
+    [/^name the category whose questions were answered$/, () => "请先选择业务分类"],
+    [/^this call was put through by 110/, () => "本次来电由110转入，来电渠道请选“110转办”"],
     // the callback desk, 督办单 and extensions
     [/^required when rejecting$/, () => "驳回时必须填写理由"],
     [/^must be later than now$/, () => "应晚于当前时间"],

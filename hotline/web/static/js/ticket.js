@@ -68,6 +68,10 @@ const TicketView = (() => {
       parts.push(label("type", data.type) + " · " + label("urgency", data.urgency) + (data.category ? " · " + data.category : ""));
     }
     if (event.action === "dispatch" && data.department) parts.push("主办：" + deptName(data.department));
+    if (event.action === "transfer") {
+      parts.push("转往 " + (data.target_name || data.target) + "，告知来电人号码 " + data.number_given);
+    }
+    if (event.action === "receive" && data.call_id) parts.push("来电编号 " + data.call_id);
     if (data.content) parts.push(data.content);
     if (data.working_days) parts.push("延期 " + data.working_days + " 个工作日");
     if (event.action === "deadline_shifted") {  // 时限顺延 over a day off: each moved deadline, before → after
@@ -113,6 +117,8 @@ const TicketView = (() => {
       ["签收时限", deadline(ticket.sign_by, ticket.status === "dispatched")],
       ["办结时限", deadline(ticket.reply_by, ["dispatched", "accepted", "reopened"].includes(ticket.status))],
     ];
+    if (ticket.call_id) rows.push(["来电编号", ticket.call_id]);
+    if (ticket.urge_count) rows.push(["催办", el("span", { class: "tag tag-warning urge-count" }, "催办 × " + ticket.urge_count)]);
     if (ticket.original_reply_by && ticket.original_reply_by !== ticket.reply_by) {
       rows.push(["原办结时限", formatTime(ticket.original_reply_by)]);
     }
