@@ -46,6 +46,7 @@ async def test_a_department_finds_no_trace_of_the_reporter_in_its_pages(open_ses
     page = agent.page
     await page.goto(f"{live_server.url}/agent?ticket={number}")
     await page.locator("#detail-number", has_text=number).wait_for()
+    await page.locator(f"#detail-actions[data-ready='{number}']").wait_for()  # every form's handler attached
     await page.select_option("#classify-form [name=type]", "report")
     # the classification, the ticket's reload and then its copy: three round trips, slow on a loaded machine
     async with page.expect_response(lambda response: response.url.endswith("/department-copy"), timeout=30_000):
@@ -60,6 +61,7 @@ async def test_a_department_finds_no_trace_of_the_reporter_in_its_pages(open_ses
     await page.locator("#copy-edited", has_text="已由 agent").wait_for()
     assert (await copy.locator("[name=content]").input_value()).endswith("施工多在晚上十点以后。")
     await agent.screenshot("agent-department-copy")
+    await page.locator(f"#detail-actions[data-ready='{number}']").wait_for()
     await choose_department(page, "#lead-picker", "市住建局", "zjj")
     await page.fill("#dispatch-form [name=note]", f"请核实，来电人{NAME}")
     await page.click("#dispatch-form button[type=submit]")

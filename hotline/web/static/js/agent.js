@@ -59,7 +59,10 @@
     if (!ticket.allowed_actions.includes("answer")) answer.remove();
     if (!ticket.allowed_actions.includes("dispatch")) dispatch.remove();
     if (!ticket.protected) copy.remove();
+    // Until every handler below is attached, a submit must not fall through to the browser's native GET.
+    delete actions.dataset.ready;
     actions.replaceChildren(fragment);
+    actions.querySelectorAll("form").forEach((form) => form.addEventListener("submit", (event) => event.preventDefault()));
     leadPicker = coPicker = classifyPicker = null;
     if (copy.isConnected) await showDepartmentCopy(copy, ticket);
     if (open) {
@@ -84,6 +87,7 @@
     // After the forms exist, so accepting a suggestion has somewhere to land.
     const suggestions = await AgentAssist.showSuggestions(ticket);
     if (classifyPicker) classifyPicker.suggest(categorySuggestions(suggestions));
+    actions.dataset.ready = ticket.ticket_number;
     return ticket;
   }
 
