@@ -12,9 +12,10 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from hotline.api import (
-    admin_users, audit, auth, calendar, callbacks, departments, dispatch, health, hot_issues, knowledge, metrics,
-    open311, open311_keys, public, routing_rules, sla, submissions, tickets,
+    admin_users, audit, auth, calendar, callbacks, command, departments, dispatch, health, hot_issues, knowledge,
+    metrics, open311, open311_keys, public, routing_rules, sla, submissions, tickets,
 )
+from hotline.command.live import WallboardHub
 from hotline.api.deps import refuse_nul_parameters
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS, create_pool, create_read_pool, database_went_away
@@ -112,9 +113,12 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.read_pool = read_pool
         app.state.runtime = runtime
         app.state.sessions = SessionChecker()
+        app.state.wallboard = WallboardHub(database_url=settings.database_url, read_pool=read_pool,
+                                           embedder=lambda: runtime.knowledge.index.embedder.name)
         try:
             yield
         finally:
+            await app.state.wallboard.close()
             if read_pool is not pool:
                 await read_pool.close()
             await pool.close()
@@ -128,7 +132,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,  # outermost
                        larger_for={knowledge.IMPORT_PATH: knowledge.IMPORT_MAX_BYTES})
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
-                   metrics, public, audit, hot_issues, routing_rules, calendar, open311_keys, admin_users):
+                   metrics, public, audit, hot_issues, routing_rules, calendar, open311_keys, admin_users, command):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
