@@ -55,17 +55,6 @@ GROUP BY 1, 2, 3, 4;
 -- name: call_log_present
 SELECT to_regclass('cti_calls') IS NOT NULL;
 
--- name: calls_today
--- The PBX's call log (issue 17): one row per call with call_id, agent, started_at, answered_at, ended_at, waited_s,
--- talked_s. Waiting: rung and neither answered nor ended; answered: taken today; the mean wait of today's answers.
-SELECT count(*) FILTER (WHERE answered_at IS NULL AND ended_at IS NULL
-                          AND started_at > now() - interval '1 hour') AS waiting,
-       count(*) FILTER (WHERE answered_at IS NOT NULL) AS answered,
-       count(*) FILTER (WHERE answered_at IS NULL AND ended_at IS NOT NULL) AS abandoned,
-       round(avg(waited_s) FILTER (WHERE answered_at IS NOT NULL)) AS mean_wait_s
-FROM cti_calls
-WHERE started_at >= $1::date::timestamp AT TIME ZONE 'Asia/Shanghai';
-
 -- name: district_names
 SELECT code, name FROM districts ORDER BY code;
 

@@ -357,16 +357,13 @@ async def drill(conn: asyncpg.Connection, *, measure: str, part: str, days: Days
 
 
 async def call_log(conn: asyncpg.Connection, *, day: date) -> dict[str, Any] | None:
-    """Calls waiting now and answered today from the PBX's call log (table cti_calls), or None while there is none
-    (the wallboard then says 暂未接入电话系统)."""
+    """Calls waiting now and answered today from the PBX's call log, or None while the platform has none (the
+    wallboard then says 暂未接入电话系统). The call log (cti_calls) arrives with the agent console (issue 17);
+    the read it gets is documented in README.md, "Wallboard"."""
     if not await conn.fetchval(Q.call_log_present):
         return None
-    try:
-        row = await conn.fetchrow(Q.calls_today, day)
-    except (asyncpg.UndefinedColumnError, asyncpg.UndefinedTableError):
-        log.warning("cti_calls lacks the columns the wallboard reads (see calls_today in hotline/command/queries.sql)")
-        return None
-    return dict(row)
+    log.info("cti_calls is present but this build does not read it yet (README.md, Wallboard)")
+    return None
 
 
 async def wallboard(conn: asyncpg.Connection, *, day: date) -> dict[str, Any]:
