@@ -196,13 +196,17 @@ def target_met(figure: Figure, value: float | None, previous: float | None) -> b
 RANKING_WEIGHTS = {"response_rate": 0.10, "resolution_rate": 0.45, "satisfaction_rate": 0.45}
 RANKING_MIN_ROUNDS = 5  # dispatched tickets judged for 响应率 in the month
 RANKING_MIN_CALLBACKS = 5  # completed callbacks in the month
-RANKING_LIST_SIZE = 3  # 红榜: the first three ranks; 黑榜: the last three
+RANKING_LIST_SIZE = 3  # 红榜: among the first three ranks; 黑榜: the last three
+RANKING_RED_SCORE = 90.0  # a 红榜 place needs this score too
+RANKING_BLACK_SCORE = 70.0  # below it a unit is on the 黑榜 whatever its rank
 RANKING_RULES = (
     "每月对承办单位（市级部门）和区县分别排名，依据“三率”：响应率、解决率、满意率。",
     "综合得分 = 响应率 × 10% + 解决率 × 45% + 满意率 × 45%（百分制，保留两位小数）。",
     f"当月派单少于 {RANKING_MIN_ROUNDS} 件或完成回访少于 {RANKING_MIN_CALLBACKS} 件的单位样本不足，不参加排名，单独列出。",
     "得分相同的名次并列，下一名次顺延（如 1、1、3）。",
-    f"红榜为排名前 {RANKING_LIST_SIZE} 名，黑榜为排名后 {RANKING_LIST_SIZE} 名（并列的一并列入；同一单位不同时上红黑榜）。",
+    f"红榜：排名前 {RANKING_LIST_SIZE} 名且综合得分不低于 {RANKING_RED_SCORE:.0f} 分；黑榜：参加排名的单位多于 "
+    f"{2 * RANKING_LIST_SIZE} 个时排名后 {RANKING_LIST_SIZE} 名，以及综合得分低于 {RANKING_BLACK_SCORE:.0f} 分的单位"
+    "（并列的一并列入）。",
     "区县的“三率”按属地承办单位（区县政府及其部门、街道乡镇）办理的工单计算。",
     "举报件不计入公开数据，以保护举报人；公开页面只有汇总数字，没有任何个人信息和诉求内容。",
 )

@@ -19,7 +19,8 @@ import logging
 import asyncpg
 
 from feedback.definitions import (
-    FIGURES, RANKING_LIST_SIZE, RANKING_MIN_CALLBACKS, RANKING_MIN_ROUNDS, RANKING_RULES, RANKING_WEIGHTS,
+    FIGURES, RANKING_BLACK_SCORE, RANKING_LIST_SIZE, RANKING_MIN_CALLBACKS, RANKING_MIN_ROUNDS, RANKING_RED_SCORE,
+    RANKING_RULES, RANKING_WEIGHTS,
     ROLLUP_COUNTS, figure_values, ranking_score, target_met,
 )
 from feedback.periods import CITY_TIMEZONE, period_of_days
@@ -252,9 +253,10 @@ def _rank(units: list[dict[str, Any]]) -> None:
             else position
     last_rank = ranked[-1]["rank"] if ranked else 0
     for unit in ranked:
-        red = unit["rank"] <= RANKING_LIST_SIZE
-        # the last three places (with their ties), never a unit already on the red list
-        black = not red and unit["rank"] > last_rank - RANKING_LIST_SIZE and len(ranked) > RANKING_LIST_SIZE
+        red = unit["rank"] <= RANKING_LIST_SIZE and unit["score"] >= RANKING_RED_SCORE
+        # the last places (with their ties) once enough units are ranked, and any unit scoring too low
+        last = len(ranked) > 2 * RANKING_LIST_SIZE and unit["rank"] > last_rank - RANKING_LIST_SIZE
+        black = not red and (last or unit["score"] < RANKING_BLACK_SCORE)
         unit["list"] = "red" if red else "black" if black else None
     units.sort(key=lambda u: (u["score"] is None, u.get("rank") or 0, -u["rounds"], u["code"]))
 

@@ -125,3 +125,27 @@ async def test_bad_drill_queries_name_the_field(api, tokens, params, field):
     response = await api.get("/api/v1/command/tickets", params=params, headers=tokens["supervisor"])
     assert response.status_code == 422, response.text
     assert [f["field"] for f in response.json()["error"]["fields"]] == [field]
+
+
+async def test_the_public_ranking_leaves_reports_out_and_ranks_by_the_rules(week):
+    api, tokens, _, desk = week
+    internal = (await api.get("/api/v1/command/ranking", params={"month": "2026-03"},
+                              headers=tokens["supervisor"])).json()
+    public = await api.get("/api/v1/public/ranking", params={"month": "2026-03"})  # no login
+    assert public.status_code == 200, public.text
+    assert public.json()["city"] == internal["city"]
+    assert internal["city"]["contacts"] == 7 and internal["complete"] is True
+    # two units, each short of five dispatches: listed, not ranked
+    zjj = next(u for u in internal["departments"] if u["code"] == "zjj")
+    assert zjj["score"] is None and zjj["rank"] is None and zjj["rounds"] == 2  # A and F (E is not due yet)
+    assert any("综合得分" in rule for rule in internal["rules"])
+
+    await desk.sql("UPDATE tickets SET type = 'report' WHERE id = (SELECT min(id) FROM tickets)")
+    internal = (await api.get("/api/v1/command/ranking", params={"month": "2026-03"},
+                              headers=tokens["supervisor"])).json()
+    public = (await api.get("/api/v1/public/ranking", params={"month": "2026-03"})).json()
+    assert internal["city"]["contacts"] == 7 and public["city"]["contacts"] == 6  # the 举报 is not published
+    # A (satisfied) is the 举报 now: of the week's two completed callbacks the public sees B's alone
+    assert internal["city"]["satisfaction_rate"] == 0.5 and public["city"]["satisfaction_rate"] == 0.0
+    future = await api.get("/api/v1/public/ranking", params={"month": "2099-01"})
+    assert future.status_code == 422 and future.json()["error"]["fields"][0]["field"] == "month"
