@@ -100,7 +100,7 @@ const CommandCharts = (() => {
       xAxis: { type: "category", data: trends.days.map(shortDay) },
       yAxis: [
         { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
-        { type: "value", name: "分钟", minInterval: 1 },
+        { type: "value", name: "分钟", minInterval: 1, max: (extent) => Math.max(5, extent.max) },
       ],
       series: [
         { type: "bar", name: "3分钟内响应率", data: trends.online.map((d) => pct(d.rate)), barMaxWidth: 24,
