@@ -70,7 +70,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         """Routing's own refusals (no such path, method not allowed) in the error schema; a browser that
         follows a dead link gets a page in Chinese instead."""
         if exc.status_code == 404 and _browser_page_request(request):
-            return pages.not_found_page(request)
+            return await pages.not_found_page(request)
         code, message = {
             404: ("not_found", f"no such path: {request.url.path}"),
             405: ("method_not_allowed", f"{request.method} is not allowed on {request.url.path}"),

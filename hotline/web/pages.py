@@ -84,9 +84,9 @@ async def _workspace_page(request: Request, workspace: Workspace, template: str,
     return _render(request, template, principal, workspace=workspace, **context)
 
 
-def not_found_page(request: Request) -> HTMLResponse:
+async def not_found_page(request: Request) -> HTMLResponse:
     """页面不存在, for a person who followed a dead link: where to go instead, in the same frame as every page."""
-    principal = session_principal(request)
+    principal = await session_principal(request)
     home = HOME_BY_ROLE.get(principal.role, "/") if principal else "/"
     return _render(request, "not_found.html", principal, status_code=404, home=home)
 

@@ -46,7 +46,8 @@ async def test_a_department_finds_no_trace_of_the_reporter_in_its_pages(open_ses
     await page.goto(f"{live_server.url}/agent?ticket={number}")
     await page.locator("#detail-number", has_text=number).wait_for()
     await page.select_option("#classify-form [name=type]", "report")
-    async with page.expect_response(lambda response: response.url.endswith("/department-copy")):
+    # the classification, the ticket's reload and then its copy: three round trips, slow on a loaded machine
+    async with page.expect_response(lambda response: response.url.endswith("/department-copy"), timeout=30_000):
         await page.click("#classify-form button[type=submit]")  # the page shows the ticket again, with its copy
     copy = page.locator("#copy-form")
     await page.wait_for_function("document.querySelector('#copy-form [name=content]').value.length > 0")
