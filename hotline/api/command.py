@@ -104,6 +104,8 @@ async def drill(
     category: Annotated[str | None, Query(max_length=50, description="level-1 category name")] = None,
     department: Annotated[str | None, Query(max_length=64)] = None,
     street: Annotated[str | None, Query(pattern=r"^\d{9}$")] = None,
+    unit_district: Annotated[str | None, Query(pattern=r"^\d{6}$", description=(
+        "tickets handled by this district's own units (its government, departments, streets)"))] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=service.PAGE_SIZE_MAX)] = 20,
 ) -> dict[str, Any]:
@@ -111,7 +113,7 @@ async def drill(
     return await _read(conn, lambda: service.drill(
         conn, measure=measure, part=part, days=None if measure in service.NOW_MEASURES else days[0],
         district=district, channel=channel, category=category or None, department=department or None,
-        street=street, page=page, page_size=page_size))
+        street=street, page=page, page_size=page_size, unit_district=unit_district))
 
 
 @router.get("/command/wallboard")

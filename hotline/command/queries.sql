@@ -61,13 +61,16 @@ SELECT code, name FROM districts ORDER BY code;
 -- name: street_names
 SELECT code, name, district_code FROM streets WHERE $1::text IS NULL OR district_code = $1 ORDER BY code;
 
+-- name: district_units
+SELECT code FROM departments WHERE district_code = $1 AND level <> 'city';
+
 -- name: department_units
 -- Every department with the unit it is ranked in: a municipal department itself, or its district.
 SELECT d.code, d.name, coalesce(d.short_name, d.name) AS short_name, d.level, d.district_code
 FROM departments d WHERE d.active ORDER BY d.code;
 
 -- The tickets behind a number. Each cohort is read from the table its count comes from, with the same filters:
--- $1 from, $2 to (exclusive), $3 district, $4 channel, $5 level-1 category, $6 department, $7 street (NULL: any),
+-- $1 from, $2 to (exclusive), $3 district, $4 channel, $5 level-1 category, $6 departments, $7 street (NULL: any),
 -- $8 the measure, $9 'all' (the whole cohort) or 'miss' (the part that falls short of the figure's aim).
 -- Pages are newest first ($10 rows from $11); the counts go with them.
 
@@ -78,7 +81,7 @@ FROM tickets t
 WHERE t.created_at >= $1 AND t.created_at < $2
   AND ($3::text IS NULL OR t.district_code = $3) AND ($4::text IS NULL OR t.channel = $4)
   AND ($5::text IS NULL OR split_part(t.category_path, '/', 1) = $5)
-  AND ($6::text IS NULL OR t.lead_department = $6) AND ($7::text IS NULL OR t.street_code = $7)
+  AND ($6::text[] IS NULL OR t.lead_department = ANY ($6)) AND ($7::text IS NULL OR t.street_code = $7)
   AND ($8::text <> 'repeat' OR t.merged_into IS NOT NULL)
   AND ($8::text <> 'online' OR t.channel IN ('web', 'app', 'wechat', 'email'))
   AND ($8::text <> 'online' OR $9::text = 'all'
@@ -92,7 +95,7 @@ FROM tickets t
 WHERE t.created_at >= $1 AND t.created_at < $2
   AND ($3::text IS NULL OR t.district_code = $3) AND ($4::text IS NULL OR t.channel = $4)
   AND ($5::text IS NULL OR split_part(t.category_path, '/', 1) = $5)
-  AND ($6::text IS NULL OR t.lead_department = $6) AND ($7::text IS NULL OR t.street_code = $7)
+  AND ($6::text[] IS NULL OR t.lead_department = ANY ($6)) AND ($7::text IS NULL OR t.street_code = $7)
   AND ($8::text <> 'repeat' OR t.merged_into IS NOT NULL)
   AND ($8::text <> 'online' OR t.channel IN ('web', 'app', 'wechat', 'email'))
   AND ($8::text <> 'online' OR $9::text = 'all'
@@ -106,7 +109,7 @@ WHERE f.at >= $1 AND f.at < $2 AND f.action = 'dispatch' AND $8::text = 'respons
   AND (f.sign_outcome IN ('on_time', 'late') OR (f.sign_outcome IS NULL AND NOT (t.status = 'dispatched' AND t.sign_by > now())))
   AND ($3::text IS NULL OR f.district_code = $3) AND ($4::text IS NULL OR f.channel = $4)
   AND ($5::text IS NULL OR split_part(f.category_path, '/', 1) = $5)
-  AND ($6::text IS NULL OR f.department = $6) AND ($7::text IS NULL OR t.street_code = $7)
+  AND ($6::text[] IS NULL OR f.department = ANY ($6)) AND ($7::text IS NULL OR t.street_code = $7)
   AND ($9::text = 'all' OR f.sign_outcome IS DISTINCT FROM 'on_time')
 ORDER BY f.at DESC
 LIMIT $10 OFFSET $11;
@@ -118,7 +121,7 @@ WHERE f.at >= $1 AND f.at < $2 AND f.action = 'dispatch' AND $8::text = 'respons
   AND (f.sign_outcome IN ('on_time', 'late') OR (f.sign_outcome IS NULL AND NOT (t.status = 'dispatched' AND t.sign_by > now())))
   AND ($3::text IS NULL OR f.district_code = $3) AND ($4::text IS NULL OR f.channel = $4)
   AND ($5::text IS NULL OR split_part(f.category_path, '/', 1) = $5)
-  AND ($6::text IS NULL OR f.department = $6) AND ($7::text IS NULL OR t.street_code = $7)
+  AND ($6::text[] IS NULL OR f.department = ANY ($6)) AND ($7::text IS NULL OR t.street_code = $7)
   AND ($9::text = 'all' OR f.sign_outcome IS DISTINCT FROM 'on_time');
 
 -- name: drill_replies
@@ -129,7 +132,7 @@ FROM callbacks c
 WHERE c.replied_at >= $1 AND c.replied_at < $2
   AND ($3::text IS NULL OR c.ticket_district_code = $3) AND ($4::text IS NULL OR c.ticket_channel = $4)
   AND ($5::text IS NULL OR split_part(c.ticket_category_path, '/', 1) = $5)
-  AND ($6::text IS NULL OR c.department_code = $6)
+  AND ($6::text[] IS NULL OR c.department_code = ANY ($6))
   AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM tickets t WHERE t.id = c.ticket_id AND t.street_code = $7))
   AND ($8::text NOT IN ('resolution', 'satisfaction') OR c.status = 'done')
   AND ($9::text = 'all' OR CASE $8::text WHEN 'resolution' THEN NOT c.resolved
@@ -145,7 +148,7 @@ FROM callbacks c
 WHERE c.replied_at >= $1 AND c.replied_at < $2
   AND ($3::text IS NULL OR c.ticket_district_code = $3) AND ($4::text IS NULL OR c.ticket_channel = $4)
   AND ($5::text IS NULL OR split_part(c.ticket_category_path, '/', 1) = $5)
-  AND ($6::text IS NULL OR c.department_code = $6)
+  AND ($6::text[] IS NULL OR c.department_code = ANY ($6))
   AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM tickets t WHERE t.id = c.ticket_id AND t.street_code = $7))
   AND ($8::text NOT IN ('resolution', 'satisfaction') OR c.status = 'done')
   AND ($9::text = 'all' OR CASE $8::text WHEN 'resolution' THEN NOT c.resolved
@@ -153,7 +156,7 @@ WHERE c.replied_at >= $1 AND c.replied_at < $2
                                          WHEN 'callback' THEN c.status <> 'done' ELSE true END);
 
 -- name: drill_clocks
--- Its own parameters: $1 district, $2 channel, $3 category, $4 department, $5 street, $6 measure, $7 rows, $8 from.
+-- Its own parameters: $1 district, $2 channel, $3 category, $4 departments, $5 street, $6 measure, $7 rows, $8 from.
 -- overdue (running clocks past the deadline, most overdue first) and warned (past the warning, not overdue yet),
 -- as they stand now; the period does not apply.
 SELECT t.id AS ticket_id, CASE WHEN t.status = 'accepted' THEN t.reply_by ELSE t.sign_by END AS at
@@ -161,7 +164,7 @@ FROM tickets t
 WHERE t.status IN ('dispatched', 'accepted', 'reopened')
   AND ($1::text IS NULL OR t.district_code = $1) AND ($2::text IS NULL OR t.channel = $2)
   AND ($3::text IS NULL OR split_part(t.category_path, '/', 1) = $3)
-  AND ($4::text IS NULL OR t.lead_department = $4) AND ($5::text IS NULL OR t.street_code = $5)
+  AND ($4::text[] IS NULL OR t.lead_department = ANY ($4)) AND ($5::text IS NULL OR t.street_code = $5)
   AND CASE $6::text
           WHEN 'overdue' THEN CASE WHEN t.status = 'accepted' THEN t.reply_by ELSE t.sign_by END < now()
           WHEN 'warned' THEN CASE WHEN t.status = 'accepted' THEN t.reply_by ELSE t.sign_by END >= now()
@@ -182,7 +185,7 @@ FROM tickets t
 WHERE t.status IN ('dispatched', 'accepted', 'reopened')
   AND ($1::text IS NULL OR t.district_code = $1) AND ($2::text IS NULL OR t.channel = $2)
   AND ($3::text IS NULL OR split_part(t.category_path, '/', 1) = $3)
-  AND ($4::text IS NULL OR t.lead_department = $4) AND ($5::text IS NULL OR t.street_code = $5)
+  AND ($4::text[] IS NULL OR t.lead_department = ANY ($4)) AND ($5::text IS NULL OR t.street_code = $5)
   AND CASE $6::text
           WHEN 'overdue' THEN CASE WHEN t.status = 'accepted' THEN t.reply_by ELSE t.sign_by END < now()
           WHEN 'warned' THEN CASE WHEN t.status = 'accepted' THEN t.reply_by ELSE t.sign_by END >= now()

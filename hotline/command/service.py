@@ -330,18 +330,23 @@ def _excerpt(row: asyncpg.Record) -> str:
 
 async def drill(conn: asyncpg.Connection, *, measure: str, part: str, days: Days | None, district: str | None,
                 channel: str | None, category: str | None, department: str | None, street: str | None,
-                page: int, page_size: int) -> dict[str, Any]:
-    """The tickets behind a number: the measure's cohort (part "all") or the part that falls short ("miss")."""
+                page: int, page_size: int, unit_district: str | None = None) -> dict[str, Any]:
+    """The tickets behind a number: the measure's cohort (part "all") or the part that falls short ("miss").
+    `unit_district` keeps the tickets a district's own units handled (its row of the 红黑榜)."""
     family = DRILL_MEASURES[measure]
     offset = (page - 1) * page_size
+    departments = [department] if department else None
+    if unit_district is not None:
+        units = [r["code"] for r in await conn.fetch(Q.district_units, unit_district)]
+        departments = [code for code in units if departments is None or code in departments]
     if family == "clocks":
-        args = (district, channel, category, department, street, measure)
+        args = (district, channel, category, departments, street, measure)
         rows = await conn.fetch(Q.drill_clocks, *args, page_size, offset)
         total = await conn.fetchval(Q.count_clocks, *args)
     else:
         assert days is not None
         period = period_of_days(days.first, days.last)
-        args = (period.start, period.end, district, channel, category, department, street, measure, part)
+        args = (period.start, period.end, district, channel, category, departments, street, measure, part)
         rows = await conn.fetch(getattr(Q, f"drill_{family}"), *args, page_size, offset)
         total = await conn.fetchval(getattr(Q, f"count_{family}"), *args)
     shown = {r["id"]: r for r in await conn.fetch(Q.tickets_shown, [r["ticket_id"] for r in rows])}

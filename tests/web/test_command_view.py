@@ -116,6 +116,11 @@ async def test_the_command_view_its_drill_down_the_wallboard_and_the_public_rank
         arg=str(contacts))
     assert 5 <= int(await tiles.filter(has_text="受理量").locator(".tile-value").text_content()) < contacts
     await supervisor.screenshot("command-district")
+
+    # 鹿城区's row of the 红黑榜 opens the tickets its own units left a caller unsatisfied with.
+    await page.locator("#ranking-districts tr[data-code='330302'] button[data-measure=satisfaction]").click()
+    await drill.locator("#drill-summary", has_text="鹿城区属地单位").wait_for()
+    assert set(await rows.locator("a.ticket-link").all_text_contents()) == set(unhappy)
     assert supervisor.errors == []
 
     # The wallboard: its numbers arrive by server push, and a new call shows without a reload or a poll.

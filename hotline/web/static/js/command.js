@@ -108,9 +108,9 @@
     await drawMap();
   }
 
-  function rateCell(unit, key, measure, month) {
+  function rateCell(unit, key, measure, month, byDistrict) {
     return el("td", {}, el("button", { type: "button", class: "link-button", title: "查看" + unit.name + "的" + MEASURES[measure] + "未达标工单",
-      dataset: { measure, department: unit.code, month } }, pct(unit[key])));
+      dataset: { measure, month, [byDistrict ? "unitDistrict" : "department"]: unit.code } }, pct(unit[key])));
   }
 
   function rankingRows(units, month, byDistrict) {
@@ -118,9 +118,9 @@
       el("td", {}, unit.rank === null ? "未排名" : unit.rank),
       el("td", { class: "cell-nowrap" }, unit.name),
       el("td", {}, unit.rounds),
-      ...(byDistrict ? [el("td", {}, pct(unit.response_rate)), el("td", {}, pct(unit.resolution_rate)), el("td", {}, pct(unit.satisfaction_rate))]
-        : [rateCell(unit, "response_rate", "response", month), rateCell(unit, "resolution_rate", "resolution", month),
-          rateCell(unit, "satisfaction_rate", "satisfaction", month)]),
+      rateCell(unit, "response_rate", "response", month, byDistrict),
+      rateCell(unit, "resolution_rate", "resolution", month, byDistrict),
+      rateCell(unit, "satisfaction_rate", "satisfaction", month, byDistrict),
       el("td", {}, unit.score === null ? "样本不足" : unit.score.toFixed(2)),
       el("td", {}, unit.list === "red" ? el("span", { class: "list-tag list-red" }, "红榜")
         : unit.list === "black" ? el("span", { class: "list-tag list-black" }, "黑榜") : "")));
@@ -167,7 +167,7 @@
     const drill = state.drill;
     const params = new URLSearchParams({ measure: drill.measure, part: drill.part, page: drill.page, page_size: 20 });
     if (!NOW.has(drill.measure)) { params.set("from", drill.from); params.set("to", drill.to); }
-    for (const key of ["district", "channel", "category", "department", "street"]) if (drill[key]) params.set(key, drill[key]);
+    for (const key of ["district", "channel", "category", "department", "street", "unit_district"]) if (drill[key]) params.set(key, drill[key]);
     const page = await api("GET", "/api/v1/command/tickets?" + params);
     const panel = document.getElementById("drill");
     panel.hidden = false;
@@ -177,7 +177,7 @@
     if (drill.district) scope.push(districtName(drill.district));
     if (drill.channel) scope.push(label("channel", drill.channel));
     if (drill.category) scope.push(drill.category);
-    if (drill.department) scope.push(drill.departmentName || drill.department);
+    if (drill.department || drill.unit_district) scope.push((drill.departmentName || drill.department) + (drill.unit_district ? "属地单位" : ""));
     if (drill.street) scope.push((state.city && (state.city.streets.find((s) => s.code === drill.street) || {}).name) || drill.street);
     document.getElementById("drill-summary").textContent = scope.join(" · ") + " · 共 " + page.total + " 件";
     const parts = document.getElementById("drill-parts");
@@ -287,7 +287,8 @@
       if (!button) return;
       const row = button.closest("tr");
       openDrill({ measure: button.dataset.measure, part: "miss", department: button.dataset.department,
-        departmentName: row.children[1].textContent, district: null, ...monthDays(button.dataset.month) })
+        unit_district: button.dataset.unitDistrict, departmentName: row.children[1].textContent, district: null,
+        ...monthDays(button.dataset.month) })
         .catch((e) => toast(e.message, "error"));
     });
     document.getElementById("drill-parts").addEventListener("click", (event) => {
