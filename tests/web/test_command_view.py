@@ -115,6 +115,7 @@ async def test_the_command_view_its_drill_down_the_wallboard_and_the_public_rank
         "(before) => document.querySelector('#tiles .tile[data-figure=contacts] .tile-value').textContent !== before",
         arg=str(contacts))
     assert 5 <= int(await tiles.filter(has_text="受理量").locator(".tile-value").text_content()) < contacts
+    assert await drill.is_hidden()  # the list opened for the whole city no longer stands under 龙湾区
     await supervisor.screenshot("command-district")
 
     # 鹿城区's row of the 红黑榜 opens the tickets its own units left a caller unsatisfied with.

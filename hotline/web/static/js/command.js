@@ -218,6 +218,9 @@
   }
 
   async function refresh() {
+    // an open list of tickets belongs to the old period or place: close it rather than show it under the new one
+    document.getElementById("drill").hidden = true;
+    state.drill = null;
     try {
       await Promise.all([loadTiles(), loadTrends(), loadMap()]);
     } catch (error) {
