@@ -380,7 +380,12 @@ async def wallboard(conn: asyncpg.Connection, *, day: date) -> dict[str, Any]:
     today_counts = _total(by_channel)
     month, _ = month_to_date(day)
     month_values, _ = await period_values(conn, month)
-    overdue = sum(r["overdue"] for r in await conn.fetch(Q.overdue_now))
+    overdue_rows = await conn.fetch(Q.overdue_now)
+    overdue = sum(r["overdue"] for r in overdue_rows)
+    by_district: dict[str, int] = defaultdict(int)
+    for row in overdue_rows:
+        by_district[row["district_code"]] += row["overdue"]
+    names = {r["code"]: r["name"] for r in await conn.fetch(Q.district_names)}
     warned = await conn.fetchval(Q.count_clocks, None, None, None, None, None, "warned")
     return {
         "day": day.isoformat(), "updated_at": datetime.now(ZONE).isoformat(timespec="seconds"),
@@ -390,6 +395,9 @@ async def wallboard(conn: asyncpg.Connection, *, day: date) -> dict[str, Any]:
                            key=lambda c: -c["contacts"]),
         "replies": today_counts["replies"], "callbacks_done": today_counts["callbacks_done"],
         "overdue": overdue, "warned": warned, "calls": await call_log(conn, day=day),
+        # every district, the most overdue first: the wall shows where the clocks are running out
+        "overdue_by_district": sorted(({"code": code, "name": name, "overdue": by_district.get(code, 0)}
+                                       for code, name in names.items()), key=lambda d: (-d["overdue"], d["code"])),
         "month": {name: month_values[name] for name in ("response_rate", "resolution_rate", "satisfaction_rate",
                                                          "callback_rate")},
     }

@@ -145,6 +145,11 @@ CREATE TRIGGER report_groups_on_ticket AFTER UPDATE OF channel, category_path, d
           IS DISTINCT FROM (NEW.channel, NEW.category_path, NEW.district_code, NEW.type))
     EXECUTE FUNCTION report_groups_follow_ticket();
 
+-- A dispatch's clock ends at its ticket's next sign, return or merge (refresh_metric_facts): this index finds it
+-- whatever the statistics say (with stale ones, as after a bulk load, the planner intersected every sign of the
+-- table for each dispatch).
+CREATE INDEX ticket_events_clock_end_idx ON ticket_events (ticket_id, id) WHERE action IN ('sign', 'return', 'merge');
+
 -- The new facts for what is already written.
 SELECT refresh_first_responses(ARRAY(SELECT id FROM tickets WHERE channel IN ('web', 'app', 'wechat', 'email')));
 SELECT refresh_metric_facts(ARRAY(SELECT DISTINCT ticket_id FROM metric_facts));

@@ -133,6 +133,8 @@ async def test_the_command_view_its_drill_down_the_wallboard_and_the_public_rank
     await wall.page.locator("#wall-status.live").wait_for()
     before = int(await wall.page.locator("#wall-contacts").text_content())
     assert await wall.page.locator("#wall-calls-sub").text_content() == "暂未接入电话系统"
+    assert await wall.page.locator("#wall-districts li").count() == 12  # every district, none overdue yet
+    assert await wall.page.locator("#wall-districts li.alarm").count() == 0
     api_calls_before = [u for u in requests if "/api/" in u]
     await _new_call(live_server)
     await wall.page.wait_for_function("(expected) => document.getElementById('wall-contacts').textContent === expected",

@@ -36,6 +36,9 @@
       el("span", {}, issue.title + (issue.district_name ? "（" + issue.district_name + "）" : "")),
       el("span", { class: "wall-count" }, issue.callers + " 人 / " + issue.contacts + " 件")))
       : [el("li", {}, el("span", {}, "暂无多人反映的相似诉求"))]));
+    document.getElementById("wall-districts").replaceChildren(...(board.overdue_by_district || []).map((d) =>
+      el("li", { class: d.overdue > 0 ? "alarm" : "", dataset: { code: d.code } },
+        el("span", {}, d.name), el("span", { class: "wall-district-count" }, String(d.overdue)))));
     const status = document.getElementById("wall-status");
     status.textContent = "实时 · 更新于 " + TIME.format(new Date(board.updated_at));
     status.className = "wallboard-status live";
