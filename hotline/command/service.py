@@ -97,6 +97,16 @@ async def _sums(conn: asyncpg.Connection, days: Days, *, grain: str = "area", ke
     return {(r["key1"], r["key2"]): {c: r[c] for c in ROLLUP_COUNTS} for r in rows}
 
 
+_CONTACT_COUNTS = ("contacts", "online_contacts", "online_responded", "online_on_time", "online_response_s")
+
+
+async def _contacts(conn: asyncpg.Connection, days: Days, *, key1: str, key2: str | None = None,
+                    district: str | None = None) -> dict[tuple[Any, Any], dict[str, int]]:
+    """Contacts and online first responses by one or two keys (area grain); the other counts are 0."""
+    rows = await conn.fetch(Q.rollup_contacts, days.first, days.last, district, key1, key2)
+    return {(r["key1"], r["key2"]): {**_zero(), **{k: r[k] for k in _CONTACT_COUNTS}} for r in rows}
+
+
 async def _rounds_not_due(conn: asyncpg.Connection, since: date, *, reports: bool = True) -> list[asyncpg.Record]:
     return [r for r in await conn.fetch(Q.rounds_not_due, since) if reports or not r["report"]]
 
@@ -167,7 +177,7 @@ def _week_start(day: date) -> date:
 async def trends(conn: asyncpg.Connection, *, days: Days, district: str | None) -> dict[str, Any]:
     """Daily contacts by channel, the three rates and 回访率 by week, top categories against the previous period,
     and online contacts' first response against GB/T 33358's 3 minutes."""
-    daily = await _sums(conn, days, key1="day", key2="channel", district=district)
+    daily = await _contacts(conn, days, key1="day", key2="channel", district=district)
     day_list = [(days.first + timedelta(days=i)).isoformat() for i in range(days.length)]
     channels = sorted({channel for _, channel in daily if channel is not None}, key=list(CHANNEL_LABELS).index)
     by_channel = {channel: [daily.get((day, channel), {}).get("contacts", 0) for day in day_list]
@@ -186,8 +196,8 @@ async def trends(conn: asyncpg.Connection, *, days: Days, district: str | None) 
             "response_rate", "resolution_rate", "satisfaction_rate", "callback_rate")}})
 
     previous = days.previous()
-    now_categories = await _sums(conn, days, key1="category", district=district)
-    before_categories = await _sums(conn, previous, key1="category", district=district)
+    now_categories = await _contacts(conn, days, key1="category", district=district)
+    before_categories = await _contacts(conn, previous, key1="category", district=district)
     ranked = sorted(((key, counts["contacts"]) for (key, _), counts in now_categories.items()
                      if key and counts["contacts"] > 0), key=lambda kc: (-kc[1], kc[0]))[:TOP_CATEGORIES]
     categories = []
@@ -196,7 +206,11 @@ async def trends(conn: asyncpg.Connection, *, days: Days, district: str | None) 
         categories.append({"category": name, "contacts": contacts, "previous": last,
                            "change": round((contacts - last) / last, 4) if last else None})
 
-    daily_totals = await _sums(conn, days, key1="day", district=district)
+    daily_totals: dict[tuple[Any, Any], dict[str, int]] = {}
+    for (day, _), counts in daily.items():  # the days' totals over their channels
+        total = daily_totals.setdefault((day, None), _zero())
+        for name in _CONTACT_COUNTS:
+            total[name] += counts[name]
     online = []
     for day in day_list:
         counts = daily_totals.get((day, None), _zero())
