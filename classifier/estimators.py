@@ -25,7 +25,7 @@ class MessageClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, linear_model="svm", C=1.0, word_ngram_range=(1, 1), char_ngram_range=(1, 3), min_df=2,
                  drop_stopwords=True, embedder=None, embedding_weight=1.0, calibration_folds=3,
-                 class_weight=None, abstain_below=0.5, random_state=0):
+                 class_weight=None, abstain_below=0.5, class_offsets=None, random_state=0):
         self.linear_model = linear_model
         self.C = C
         self.word_ngram_range = word_ngram_range
@@ -37,20 +37,27 @@ class MessageClassifier(ClassifierMixin, BaseEstimator):
         self.calibration_folds = calibration_folds
         self.class_weight = class_weight
         self.abstain_below = abstain_below
+        self.class_offsets = class_offsets
         self.random_state = random_state
 
-    def fit(self, texts, y):
+    def fit(self, texts, y, vectorizer: MessageVectorizer | None = None):
+        """`vectorizer`: one already fitted (another head's) to share, so a ticket's features are computed once
+        for both heads; its settings then stand in for this estimator's own."""
         y = np.asarray(y, dtype=object)
         counts = Counter(y)
         if len(counts) < 2:
             raise ValueError(f"labels: need at least 2 distinct labels, got {sorted(counts)}")
         if self.linear_model not in ("svm", "logistic"):
             raise ValueError(f"linear_model: expected 'svm' or 'logistic', got {self.linear_model!r}")
-        self.vectorizer_ = MessageVectorizer(
-            word_ngram_range=self.word_ngram_range, char_ngram_range=self.char_ngram_range,
-            min_df=self.min_df, drop_stopwords=self.drop_stopwords, embedder=self.embedder,
-            embedding_weight=self.embedding_weight)
-        features = self.vectorizer_.fit_transform(texts)
+        if vectorizer is None:
+            self.vectorizer_ = MessageVectorizer(
+                word_ngram_range=self.word_ngram_range, char_ngram_range=self.char_ngram_range,
+                min_df=self.min_df, drop_stopwords=self.drop_stopwords, embedder=self.embedder,
+                embedding_weight=self.embedding_weight)
+            features = self.vectorizer_.fit_transform(texts)
+        else:
+            self.vectorizer_ = vectorizer
+            features = vectorizer.transform(texts)
         if self.linear_model == "svm" and min(counts.values()) >= self.calibration_folds:
             svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
             # one SVM on all rows, sigmoid fitted on out-of-fold scores: a third of the ensemble's latency
@@ -64,7 +71,11 @@ class MessageClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, texts) -> np.ndarray:
-        return self._scorer().proba(self.vectorizer_.transform(texts))
+        return self.proba_of_features(self.vectorizer_.transform(texts))
+
+    def proba_of_features(self, features) -> np.ndarray:
+        """Probabilities from features this head's vectorizer made (perhaps for a head that shares it)."""
+        return shift_priors(self._scorer().proba(features), self.classes_, getattr(self, "class_offsets", None))
 
     def _scorer(self) -> LinearScorer:
         # built on first use rather than in fit, so artifacts trained before it existed load as they are
@@ -74,6 +85,16 @@ class MessageClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, texts) -> np.ndarray:
         return self.classes_[self.predict_proba(texts).argmax(axis=1)]
+
+
+def shift_priors(proba: np.ndarray, classes, offsets: dict[str, float] | None) -> np.ndarray:
+    """Multiply each class's probability by exp(offset) and renormalise: a prior shift that trades a class's
+    precision for its recall (a 举报 taken for a 投诉 leaves its reporter unprotected; the reverse costs little)."""
+    if not offsets:
+        return proba
+    factors = np.exp(np.array([offsets.get(str(c), 0.0) for c in classes]))
+    shifted = proba * factors
+    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 class RuleAssistedClassifier(MessageClassifier):

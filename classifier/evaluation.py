@@ -13,6 +13,25 @@ from classifier import tokenize
 
 
 
+def label_scores(labels, predicted, top3) -> dict:
+    """Scores of predicted labels (and each row's three best) against gold labels."""
+    labels, predicted = np.asarray(labels, dtype=object), np.asarray(predicted, dtype=object)
+    names = sorted(set(labels) | set(predicted))
+    precision, recall, f1, support = precision_recall_fscore_support(labels, predicted, labels=names,
+                                                                     zero_division=0)
+    return {
+        "n": int(len(labels)),
+        "accuracy": round(float(accuracy_score(labels, predicted)), 4),
+        "macro_f1": round(float(f1_score(labels, predicted, labels=names, average="macro", zero_division=0)), 4),
+        "top3_accuracy": round(float(np.mean([gold in row for gold, row in zip(labels, top3)])), 4),
+        "per_class": {
+            name: {"precision": round(float(p), 4), "recall": round(float(r), 4),
+                   "f1": round(float(f), 4), "support": int(s)}
+            for name, p, r, f, s in zip(names, precision, recall, f1, support)
+        },
+    }
+
+
 def classification_scores(labels, proba: np.ndarray, classes) -> dict:
     """Scores of probability rows against gold labels; top-3 counts a hit anywhere in the 3 best."""
     labels = np.asarray(labels, dtype=object)
@@ -47,9 +66,27 @@ def single_latency_ms(predict_proba: Callable, texts: list[str], sample: int = 2
             "latency_ms_p95": round(float(np.percentile(timings, 95)), 2)}
 
 
-def evaluate(model, texts: list[str], labels: list[str], latency_sample: int = 200) -> dict:
-    scores = classification_scores(labels, model.predict_proba(texts), model.classes_)
-    return {**scores, **single_latency_ms(model.predict_proba, texts, latency_sample)}
+def evaluate(model, texts: list[str], labels: list[str], latency_sample: int = 200, level: int | None = None) -> dict:
+    """One head against gold labels. A category path head is judged at `level` (default: each label's own
+    depth, or level 1 for a bare name): a label with "/" against the predicted path cut to that depth, a bare
+    name against the name of the predicted path's node at that level."""
+    from classifier.hierarchy import PathClassifier, cut, depth
+
+    if not isinstance(model, PathClassifier):
+        scores = classification_scores(labels, model.predict_proba(texts), model.classes_)
+        return {**scores, **single_latency_ms(model.predict_proba, texts, latency_sample)}
+    gold, predicted, top3 = [], [], []
+    levels = {lv: model.level_proba(texts, lv) for lv in {level or (depth(l) if "/" in l else 1) for l in labels}}
+    best = [r["top"][0][0] for r in model.predict_paths(texts)]
+    for row, (label, path) in enumerate(zip(labels, best)):
+        at = level or (depth(label) if "/" in label else 1)
+        name = (lambda p: cut(p, at)) if "/" in label else (lambda p: cut(p, at).rsplit("/", 1)[-1])
+        nodes, proba = levels[at]
+        gold.append(cut(label, at) if "/" in label else label)
+        predicted.append(name(path))
+        top3.append({name(nodes[j]) for j in np.argsort(-proba[row])[:3]})
+    return {**label_scores(gold, predicted, top3),
+            **single_latency_ms(lambda batch: model.predict_paths(batch), texts, latency_sample)}
 
 
 def as_raw_text(text: str) -> str:

@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 
 from classifier.artifacts import load_artifact
+from classifier.estimators import MessageClassifier
+from classifier.hierarchy import PathClassifier
 from classifier.training import train_default, train_from_examples
 
 __all__ = ["HEADS", "TicketClassifier", "train_default", "train_from_examples"]
@@ -43,9 +45,20 @@ class TicketClassifier:
         results = [{"model_version": self.model_version} for _ in texts]
         if not texts:
             return []
+        features = {}  # heads that share a vectorizer share its features: computed once per ticket
         for name in HEADS:
             head = self.heads[name]
-            proba = head.predict_proba(texts)
+            if isinstance(head, PathClassifier):
+                for result, paths in zip(results, head.predict_paths(texts)):
+                    result[name] = _path_suggestion(paths, head.abstain_below)
+                continue
+            if type(head) is MessageClassifier:  # a rule-assisted head reads the text itself
+                key = id(head.vectorizer_)
+                if key not in features:
+                    features[key] = head.vectorizer_.transform(texts)
+                proba = head.proba_of_features(features[key])
+            else:
+                proba = head.predict_proba(texts)
             for result, row in zip(results, proba):
                 result[name] = _suggestion(head.classes_, row, head.abstain_below)
         return results
@@ -60,4 +73,17 @@ def _suggestion(classes, proba: np.ndarray, abstain_below: float) -> dict:
         "top3": [[str(classes[i]), round(float(proba[i]), 4)] for i in order[:3]],
         # below the threshold an agent must choose: the console shows the top-3, preselects nothing
         "abstain": bool(proba[best] < abstain_below),
+    }
+
+
+def _path_suggestion(paths: dict, abstain_below: float) -> dict:
+    """A category path: its probability and alternatives, each level's confidence along it; the agent must
+    choose (nothing preselected) when even its level 1 is unsure."""
+    (label, confidence), *_ = paths["top"]
+    return {
+        "label": label,
+        "confidence": round(confidence, 4),
+        "top3": [[path, round(p, 4)] for path, p in paths["top"]],
+        "levels": [[node, round(p, 4)] for node, p in paths["levels"]],
+        "abstain": bool(paths["levels"][0][1] < abstain_below),
     }

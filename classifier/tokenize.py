@@ -19,8 +19,9 @@ STOPWORDS = DATA_DIR / "stopwords.txt"
 _LATIN_DIGITS_SPACE = re.compile(r"[A-Za-z0-9_\s]+")
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 
-# a ticket's topic is in its title and first paragraphs; the cap bounds the latency of rare huge pastes
-MAX_SEGMENTED_CHARS = 3000
+# A ticket's topic is in its title and first paragraphs: reading 600 characters instead of 3,000 left the held-out
+# type, urgency and category scores unchanged (±0.3 points) and cut a long message's time in the heads by more than half.
+MAX_SEGMENTED_CHARS = 600
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
@@ -44,10 +45,18 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in STOPWORDS.read_text("utf-8").splitlines() if w.strip())
 
 
+@lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def normalise(text: str) -> str:
-    """Fold width (NFKC); drop the '_x000D_' spreadsheet residue, Latin letters, digits and whitespace."""
+    """Traditional to Simplified, fold width (NFKC); drop the '_x000D_' spreadsheet residue, Latin letters,
+    digits and whitespace. Intake has simplified the text already; a file read by the CLI may not be."""
     text = unicodedata.normalize("NFKC", text).replace("_x000D_", "")
-    return _LATIN_DIGITS_SPACE.sub("", text)
+    return _to_simplified().convert(_LATIN_DIGITS_SPACE.sub("", text))
 
 
 @lru_cache(maxsize=1024)

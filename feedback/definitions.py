@@ -41,6 +41,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("not_callable", "无法回访", "count", "not_callable", None,
            "replies in the period whose callback is not possible (anonymous, no number, refused, unreachable "
            "after 3 attempts); shown apart, still in callback_rate's denominator"),
+    Metric("refused", "拒绝回访", "count", "refused", None,
+           "of the not-callable ones, those where the citizen was reached and declined to evaluate (拒绝回访)"),
     Metric("callbacks_pending", "待回访", "count", "callbacks_pending", None,
            "replies in the period whose callback is still due"),
     Metric("satisfaction_rate", "满意率", "rate", "satisfied", "callbacks_done",

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from hotline.api import (
     admin_users, audit, auth, calendar, callbacks, command, departments, dispatch, health, hot_issues, knowledge,
-    metrics, open311, open311_keys, public, routing_rules, sla, submissions, tickets,
+    metrics, open311, open311_keys, public, routing_rules, sla, sms, submissions, supervision, tickets,
 )
 from hotline.command.live import WallboardHub
 from hotline.api.deps import refuse_nul_parameters
@@ -132,7 +132,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,  # outermost
                        larger_for={knowledge.IMPORT_PATH: knowledge.IMPORT_MAX_BYTES})
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
-                   metrics, public, audit, hot_issues, routing_rules, calendar, open311_keys, admin_users, command):
+                   metrics, public, audit, hot_issues, routing_rules, calendar, open311_keys, admin_users, sms,
+                   supervision, command):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

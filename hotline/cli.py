@@ -270,15 +270,28 @@ def _configure_logging() -> None:
 
 
 def _ensure_classifier(settings: Settings) -> None:
-    """Train the default classifier once (from ../shared/data when present, else the built-in examples)."""
+    """Train the classifier once: the product's model (`hotline classifier build`, from ../shared/data and the
+    project's labels) when the shared data is there, else a weaker one from the built-in examples."""
     model_dir = settings.classifier_path
     if not settings.load_models or (model_dir / "manifest.json").exists():
         return
-    from classifier.training import train_default
+    from classifier.cli import build_model
+    from classifier.training import shared_data, train_default
+    from hotline.seeds.city import category_leaves
 
-    shared = settings.shared_data_dir if settings.shared_data_dir.exists() else None
-    typer.echo(f"training the classifier into {model_dir} (from {shared or 'built-in examples'}) ...")
-    train_default(model_dir, shared)
+    shared = shared_data(settings.shared_data_dir)
+    if shared is None:
+        typer.echo(f"training the classifier into {model_dir} from the built-in examples only: "
+                   f"{settings.shared_data_dir} is missing, so type, urgency and category will be weaker "
+                   "(put ../shared/data beside the checkout and run `hotline classifier build --out "
+                   f"{model_dir}`) ...")
+        train_default(model_dir, None, tree_paths=category_leaves())
+        return
+    typer.echo(f"training the classifier into {model_dir} from {shared} and the project's labels "
+               "(a few minutes, once) ...")
+    from classifier.training import read_tree
+
+    build_model(model_dir, shared, "all", read_tree(shared))
 
 
 def _cli_actor():

@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     classifier_dir: Path | None = None  # default: data_dir / "models" / "classifier"
     embedder: str = Field(default="e5", description="embedder spec: e5 | use | hashing[:dim] | st:/model/dir")
     load_models: bool = True
+    # SMS to citizens (callback links, notices) through an HTTP gateway (README, "SMS gateway"). No URL: messages
+    # wait in the outbox (短信发件箱, shown to supervisors) until one is configured.
+    sms_gateway_url: str | None = None
+    sms_gateway_token: str | None = None
+    sms_max_attempts: int = Field(default=8, ge=1, le=50)  # then the message is `failed`, shown to supervisors
+    sms_retry_seconds: float = Field(default=60.0, ge=0)  # first retry delay; doubles each time, at most an hour
+    # The site's address as citizens reach it, for links sent by SMS. None: the address a staff request came to.
+    public_url: str | None = None
 
     @model_validator(mode="after")
     def refuse_unsafe_production(self) -> "Settings":

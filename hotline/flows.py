@@ -13,6 +13,7 @@ from hotline.intake.repeats import find_repeats
 from hotline.intake.schemas import SubmissionIn
 from hotline.intake.service import PreparedSubmission, prepare_submission, record_submission
 from hotline.runtime import Runtime
+from hotline.sms.service import queue_received_notice
 from hotline.tickets import protection
 
 
@@ -40,6 +41,8 @@ async def on_submission(
                 # record_submission asked for has embedded the text, which keeps the model's cost off the wait.
                 await find_repeats(conn, ticket_id=ticket["id"], phone=submission.citizen.phone,
                                    district_code=None, vector=None, embedder=None)
+                await queue_received_notice(conn, ticket_id=ticket["id"], ticket_number=ticket["ticket_number"],
+                                            phone=submission.citizen.phone, anonymous=submission.citizen.anonymous)
                 if on_created is not None:
                     await on_created(conn, ticket)
         return ticket, created

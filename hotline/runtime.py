@@ -48,11 +48,11 @@ async def load_runtime(settings: Settings, pool: asyncpg.Pool) -> Runtime:
     except UNAVAILABLE_ERRORS:
         log.warning("database unavailable at start-up; the knowledge index fills on the first search")
     return Runtime(settings=settings, pool=pool, gazetteer=Gazetteer.load(), knowledge=knowledge,
-                   calendar=await _load_calendar(pool), router=await load_live_router(settings, pool),
+                   calendar=await load_calendar(pool), router=await load_live_router(settings, pool),
                    classifier=await _load_classifier(settings))
 
 
-async def _load_calendar(pool: asyncpg.Pool) -> LiveCalendar:
+async def load_calendar(pool: asyncpg.Pool) -> LiveCalendar:
     """The time limits over the statutory calendar and the centre's own days (holidays, 调休, typhoon days)."""
     calendar = LiveCalendar(SlaClock.from_seed())
     try:

@@ -9,9 +9,8 @@ Q = load_queries(__file__, "training_data.sql")
 
 
 async def confirmed_categories(conn: asyncpg.Connection) -> list[dict[str, str]]:
-    """One row per ticket: its text and the level-1 category of the agent's latest classification."""
-    return [{"text": r["text"], "category": r["category"].split("/")[0]}
-            for r in await conn.fetch(Q.confirmed_categories)]
+    """One row per ticket: its text and the category path of the agent's latest classification."""
+    return [{"text": r["text"], "category": r["category"].strip("/")} for r in await conn.fetch(Q.confirmed_categories)]
 
 
 async def dispatch_history(conn: asyncpg.Connection) -> list[dict]:

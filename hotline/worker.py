@@ -1,11 +1,13 @@
-"""`hotline worker`: fires due SLA timers and enriches new tickets; any number of workers may run, each timer
-fires once.
+"""`hotline worker`: fires due SLA timers, escalates 督办单 past their deadline, enriches new tickets and sends
+queued SMS; any number of workers may run, each timer, order, job and message is handled once.
 
-Two loops share the process: SLA timers are claimed in batches, enrichment jobs (the E5 vector, repeat candidates,
-deferred routing) one at a time with the model run outside any transaction, on a thread of low CPU priority.
-Deadlines come first: the SLA loop never waits for enrichment, and an enrichment job starts only while no SLA
-timer is due and none falls due before the job can be expected to end, so a backlog of it cannot take the CPU or
-the database from them. Each loop sleeps until its next due job or a NOTIFY on its own channel, whichever is first.
+Three loops share the process: SLA timers and overdue 督办单 are claimed in batches; enrichment jobs (the E5
+vector, repeat candidates, deferred routing) one at a time with the model run outside any transaction, on a thread
+of low CPU priority; SMS (when a gateway is configured) one message at a time, so a slow gateway holds back nothing
+else. Deadlines come first: the SLA loop never waits for enrichment, and an enrichment job starts only while no SLA
+timer or order is due and none falls due before the job can be expected to end, so a backlog of it cannot take the
+CPU or the database from them. Each loop sleeps until its next due job or a NOTIFY on its channel, whichever is
+first (a new timer, order deadline or SMS wakes both the SLA and the SMS loop).
 """
 from __future__ import annotations
 
@@ -20,9 +22,13 @@ from datetime import datetime, timezone
 
 import asyncpg
 
+from hotline.callbacks import supervision
+from hotline.calendar_days.live import LiveCalendar
 from hotline.config import Settings
 from hotline.db import UNAVAILABLE_ERRORS, connect, create_pool
 from hotline.intake.enrich import Enricher
+from hotline.sms import service as sms
+from hotline.sms.gateway import HttpJsonGateway, SmsGateway
 from hotline.timers.service import (
     complete_enrichment, fire_due_timers, lease_enrichment, next_due, next_enrichment_due, retry_enrichment,
 )
@@ -30,6 +36,7 @@ from hotline.timers.service import (
 log = logging.getLogger(__name__)
 MAX_SLEEP_S = 5.0
 BATCH = 200
+SMS_BATCH = 50
 ERROR_PAUSE_S = 1.0
 PARENT_CHECK_S = 1.0
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -80,52 +87,74 @@ def end_with_parent(parent_pid: int) -> None:
         raise SystemExit(f"the parent process {parent_pid} has already ended")
 
 
+def sms_gateway(settings: Settings) -> SmsGateway | None:
+    """The configured gateway, or None: messages then wait in the outbox."""
+    if not settings.sms_gateway_url:
+        return None
+    return HttpJsonGateway(settings.sms_gateway_url, token=settings.sms_gateway_token)
+
+
 async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None, parent_pid: int | None = None) -> None:
     stop = stop or asyncio.Event()
     name = f"{socket.gethostname()}:{os.getpid()}"
     from classifier.embedders import load_embedder
-    from hotline.runtime import load_live_router
+    from hotline.runtime import load_calendar, load_live_router
 
     embedder = await asyncio.to_thread(load_embedder, settings.embedder)
     pool = await create_pool(settings, settings.database_url)
     # the dispatch-history model once, like the API: it routes the posts intake routed by the rules alone
     enricher = Enricher(embedder, await load_live_router(settings, pool), background=True)
-    timers_wake, enrich_wake, gate = asyncio.Event(), asyncio.Event(), SlaGate()
+    calendar = await load_calendar(pool)  # an automatic or escalated 督办单's deadline counts working days
+    gateway = sms_gateway(settings)
+    timers_wake, enrich_wake, sms_wake, gate = asyncio.Event(), asyncio.Event(), asyncio.Event(), SlaGate()
+
+    def on_timers_notify(*_) -> None:  # one channel for timers, order deadlines and new SMS
+        timers_wake.set()
+        sms_wake.set()
+
     listener = await connect(settings.database_url)
-    await listener.add_listener("hotline_timers", lambda *_: timers_wake.set())
+    await listener.add_listener("hotline_timers", on_timers_notify)
     await listener.add_listener("hotline_enrich", lambda *_: enrich_wake.set())
-    log.info("worker %s started", name)
+    log.info("worker %s started%s", name, "" if gateway else " (no SMS gateway: messages stay in the outbox)")
     try:
-        loops = [_sla_loop(pool, name, stop, timers_wake, gate),
+        loops = [_sla_loop(pool, name, calendar, stop, timers_wake, gate),
                  _enrichment_loop(pool, name, enricher, stop, enrich_wake, gate)]
+        if gateway is not None:
+            loops.append(_sms_loop(pool, gateway, settings, stop, sms_wake))
         if parent_pid is not None:
             loops.append(_watch_parent(parent_pid, stop))
         await asyncio.gather(*loops)
     finally:
         enricher.close()
+        if gateway is not None:
+            await gateway.close()
         await listener.close()
         await pool.close()
 
 
-async def _sla_loop(pool: asyncpg.Pool, name: str, stop: asyncio.Event, wake: asyncio.Event,
-                    gate: SlaGate) -> None:
+async def _sla_loop(pool: asyncpg.Pool, name: str, calendar: LiveCalendar, stop: asyncio.Event,
+                    wake: asyncio.Event, gate: SlaGate) -> None:
     while not stop.is_set():
         wake.clear()  # before looking: a NOTIFY from now on wakes the next sleep
-        gate.firing()  # no enrichment job starts until the due timers are fired
+        gate.firing()  # no enrichment job starts until the due timers and orders are handled
         try:
-            try:
-                async with pool.acquire() as conn, conn.transaction():
-                    claimed = await fire_due_timers(conn, worker=name, batch=BATCH)
-            except UNAVAILABLE_ERRORS:
-                raise
-            except Exception:
-                log.exception("a batch of SLA timers failed; firing them one at a time")
-                async with pool.acquire() as conn, conn.transaction():
-                    claimed = await fire_due_timers(conn, worker=name, batch=BATCH, isolated=True)
-            if claimed == BATCH:
-                continue
             async with pool.acquire() as conn:
-                due = await next_due(conn)
+                await calendar.refresh(conn)  # a typhoon day declared meanwhile holds for an order's new deadline
+                try:
+                    async with conn.transaction():
+                        claimed = await fire_due_timers(conn, worker=name, batch=BATCH, clock=calendar.clock)
+                except UNAVAILABLE_ERRORS:
+                    raise
+                except Exception:
+                    log.exception("a batch of SLA timers failed; firing them one at a time")
+                    async with conn.transaction():
+                        claimed = await fire_due_timers(conn, worker=name, batch=BATCH, clock=calendar.clock,
+                                                        isolated=True)
+                async with conn.transaction():
+                    escalated = await supervision.escalate_overdue_orders(conn, clock=calendar.clock, batch=BATCH)
+                if claimed == BATCH or escalated == BATCH:
+                    continue
+                due = await _next_wake(conn)
         except Exception as error:
             _log_loop_error("SLA timers", error)
             gate.waiting(None)
@@ -157,6 +186,31 @@ async def _enrichment_loop(pool: asyncpg.Pool, name: str, enricher: Enricher, st
             await _sleep(stop, wake, ERROR_PAUSE_S)
             continue
         await _sleep(stop, wake, _until(due))
+
+
+async def _sms_loop(pool: asyncpg.Pool, gateway: SmsGateway, settings: Settings, stop: asyncio.Event,
+                    wake: asyncio.Event) -> None:
+    """Apart from the timers: a slow or hanging gateway never holds back an SLA timer."""
+    while not stop.is_set():
+        wake.clear()
+        try:
+            tried = await sms.send_due(pool, gateway=gateway, max_attempts=settings.sms_max_attempts,
+                                       retry_base_s=settings.sms_retry_seconds, batch=SMS_BATCH)
+            if tried == SMS_BATCH:
+                continue
+            async with pool.acquire() as conn:
+                due = await sms.next_attempt(conn)
+        except Exception as error:
+            _log_loop_error("SMS", error)
+            await _sleep(stop, wake, ERROR_PAUSE_S)
+            continue
+        await _sleep(stop, wake, _until(due))
+
+
+async def _next_wake(conn: asyncpg.Connection) -> datetime | None:
+    """The SLA loop's next work: a timer or an order deadline, whichever is first."""
+    moments = [await next_due(conn), await supervision.next_deadline(conn)]
+    return min((m for m in moments if m is not None), default=None)
 
 
 async def enrich_next_ticket(conn: asyncpg.Connection, *, worker: str, enricher: Enricher) -> bool:

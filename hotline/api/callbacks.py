@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query, Request
 
-from hotline.api.deps import Conn, Sla, Staff, require_roles
+from hotline.api.deps import AppSettings, Conn, Sla, Staff, require_roles
 from hotline.auth.tokens import Principal
-from hotline.callbacks import service
+from hotline.callbacks import desk, service
 from hotline.callbacks.schemas import (
-    CallbackIn, CallbackLinkOut, CallbackOut, CallbackStatus, PublicCallbackIn, PublicCallbackOut, ReviewIn,
-    present_callback,
+    CallbackIn, CallbackLinkOut, CallbackOut, CallbackSmsOut, CallbackStatus, DeskDetailOut, DeskList, DeskListOut,
+    DialOut, PublicCallbackIn, PublicCallbackOut, ReviewIn, present_callback,
 )
 from hotline.intake.pii import mask_text
 
@@ -29,7 +29,7 @@ async def record_callback(ticket_number: str, body: CallbackIn, conn: Conn, acto
     async with conn.transaction():
         await service.record_callback(
             conn, ticket_number=ticket_number, actor=actor, reached=body.reached, resolved=body.resolved,
-            satisfaction=body.satisfaction, comment=body.comment, refused=body.refused,
+            satisfaction=body.satisfaction, comment=body.comment, refused=body.refused, retry_at=body.retry_at,
         )
     return await _callback(conn, ticket_number)
 
@@ -40,6 +40,32 @@ async def issue_callback_link(ticket_number: str, conn: Conn, actor: Agent) -> C
         token, due_at = await service.issue_link(conn, ticket_number=ticket_number, actor=actor)
     return CallbackLinkOut(ticket_number=ticket_number, token=token, path=f"/callback/{token}",
                            api_path=f"/api/v1/public/callbacks/{token}", due_at=due_at)
+
+
+@router.get("/callback-desk", response_model=DeskListOut)
+async def callback_desk(conn: Conn, _: Agent,
+                        list_name: Annotated[DeskList, Query(alias="list")] = "due") -> DeskListOut:
+    return DeskListOut(**await desk.desk_list(conn, list_name=list_name))
+
+
+@router.get("/callback-desk/{ticket_number}", response_model=DeskDetailOut)
+async def callback_desk_ticket(ticket_number: str, conn: Conn, _: Agent) -> DeskDetailOut:
+    return DeskDetailOut(**await desk.desk_detail(conn, ticket_number=ticket_number))
+
+
+@router.post("/tickets/{ticket_number}/callback/dial", response_model=DialOut)
+async def dial_for_callback(ticket_number: str, conn: Conn, actor: Agent) -> DialOut:
+    async with conn.transaction():  # the access row and the number shown, or neither
+        return DialOut(**await desk.reveal_for_call(conn, ticket_number=ticket_number, actor=actor))
+
+
+@router.post("/tickets/{ticket_number}/callback/sms", response_model=CallbackSmsOut, status_code=201)
+async def callback_by_sms(ticket_number: str, request: Request, conn: Conn, actor: Agent,
+                          settings: AppSettings) -> CallbackSmsOut:
+    site_url = settings.public_url or str(request.base_url)
+    async with conn.transaction():
+        return CallbackSmsOut(**await desk.send_link_by_sms(conn, ticket_number=ticket_number, actor=actor,
+                                                            site_url=site_url))
 
 
 @router.get("/callbacks", response_model=list[CallbackOut])

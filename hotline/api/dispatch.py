@@ -1,9 +1,9 @@
 """Ticket actions: classify, dispatch, sign, return, extension requests and decisions, reply, direct answer."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 
 from hotline.api.deps import Conn, Sla, Staff, require_roles
 from hotline.auth.tokens import Principal
@@ -18,6 +18,7 @@ Agent = Annotated[Principal, Depends(require_roles("agent", "supervisor", "admin
 Department = Annotated[Principal, Depends(require_roles("department"))]
 Supervisor = Annotated[Principal, Depends(require_roles("supervisor", "admin"))]
 RequestId = Annotated[int, Path(ge=1, le=BIGINT_MAX, description="an extension request's id")]
+ExtensionStatus = Literal["pending", "approved", "rejected"]
 
 
 async def _state(conn, ticket_number: str) -> ActionOut:
@@ -82,8 +83,11 @@ async def request_extension(ticket_number: str, body: ExtensionIn, conn: Conn, a
 
 
 @router.get("/extension-requests", response_model=list[ExtensionOut])
-async def list_extension_requests(conn: Conn, viewer: Staff, status: str | None = None) -> list[ExtensionOut]:
-    rows = await service.list_extension_requests(conn, viewer=viewer, status=status)
+async def list_extension_requests(
+    conn: Conn, viewer: Staff, status: ExtensionStatus | None = None,
+    ticket_number: Annotated[str | None, Query(max_length=32)] = None,
+) -> list[ExtensionOut]:
+    rows = await service.list_extension_requests(conn, viewer=viewer, status=status, ticket_number=ticket_number)
     return [ExtensionOut(**{k: v for k, v in dict(r).items() if k != "ticket_id"}) for r in rows]
 
 

@@ -1,4 +1,4 @@
-"""The supervisor's view: metrics per period and group, the department league table, report exports, 督办单."""
+"""The supervisor's view: metrics per period and group, the department league table, report exports."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -9,11 +9,9 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from feedback.periods import CITY_TIMEZONE, Period, default_days, period_of_days
 from feedback.report import report_csv, report_xlsx
-from hotline.api.deps import Conn, ReadConn, Staff, require_roles
+from hotline.api.deps import ReadConn, require_roles
 from hotline.auth.tokens import Principal
-from hotline.callbacks import supervision
 from hotline.callbacks.metrics import league_table, metrics_report
-from hotline.callbacks.schemas import OrderStatus, SupervisionOrderIn, SupervisionOrderOut
 from hotline.errors import InvalidField
 from hotline.validation import day_out_of_range
 
@@ -83,19 +81,3 @@ async def report_as_xlsx(conn: ReadConn, _: Supervisor, period: ReportPeriod,
     result = await _report(conn, period, group_by)
     return Response(report_xlsx(result), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(period, group_by, "xlsx")}"'})
-
-
-# A work list rather than a report, so it reads the primary: a department sees a 督办单 the moment it is issued.
-@router.get("/supervision-orders", response_model=list[SupervisionOrderOut])
-async def list_supervision_orders(conn: Conn, viewer: Staff,
-                                  status: OrderStatus | None = None) -> list[SupervisionOrderOut]:
-    return [SupervisionOrderOut(**r) for r in await supervision.list_orders(conn, viewer=viewer, status=status)]
-
-
-@router.post("/tickets/{ticket_number}/supervision-orders", response_model=SupervisionOrderOut, status_code=201)
-async def issue_supervision_order(ticket_number: str, body: SupervisionOrderIn, conn: Conn,
-                                  actor: Supervisor) -> SupervisionOrderOut:
-    async with conn.transaction():
-        order_id = await supervision.issue_order(conn, ticket_number=ticket_number, actor=actor, note=body.note)
-    [order] = await supervision.list_orders(conn, viewer=actor, status=None, order_id=order_id)
-    return SupervisionOrderOut(**order)

@@ -34,7 +34,7 @@ WITH periods (period, starts, ends) AS (
     SELECT p.period,
            metric_group_key($4, c.ticket_channel, c.ticket_category_path, c.ticket_district_code,
                             c.department_code) AS group_key,
-           c.reply_on_time, c.status, c.resolved, c.satisfaction, c.review,
+           c.reply_on_time, c.status, c.not_callable_reason, c.resolved, c.satisfaction, c.review,
            extract(epoch FROM c.replied_at - c.handling_started_at) / 3600.0 AS handling_hours
     FROM periods p JOIN callbacks c ON c.replied_at >= p.starts AND c.replied_at < p.ends
 ), cohorts AS (
@@ -45,8 +45,8 @@ WITH periods (period, starts, ends) AS (
            count(*) FILTER (WHERE direct_answer) AS direct_answers,
            0 AS dispatches, 0 AS first_dispatches, 0 AS first_dispatches_kept, 0 AS returns, 0 AS signs,
            0 AS signs_on_time, 0 AS replies, 0 AS replies_on_time, NULL::float8 AS handling_hours_mean,
-           NULL::float8 AS handling_hours_p90, 0 AS callbacks_done, 0 AS not_callable, 0 AS callbacks_pending,
-           0 AS satisfied, 0 AS resolved, 0 AS reopened, 0 AS appeals_upheld
+           NULL::float8 AS handling_hours_p90, 0 AS callbacks_done, 0 AS not_callable, 0 AS refused,
+           0 AS callbacks_pending, 0 AS satisfied, 0 AS resolved, 0 AS reopened, 0 AS appeals_upheld
     FROM received GROUP BY GROUPING SETS ((period, group_key), (period))
     UNION ALL
     SELECT period, group_key, GROUPING(group_key) = 1, 0, 0, 0, 0,
@@ -56,7 +56,7 @@ WITH periods (period, starts, ends) AS (
            count(*) FILTER (WHERE action = 'return'),
            count(*) FILTER (WHERE action = 'sign'),
            count(*) FILTER (WHERE action = 'sign' AND on_time),
-           0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0
+           0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0
     FROM handled GROUP BY GROUPING SETS ((period, group_key), (period))
     UNION ALL
     SELECT period, group_key, GROUPING(group_key) = 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -65,6 +65,7 @@ WITH periods (period, starts, ends) AS (
            avg(handling_hours), NULL,
            count(*) FILTER (WHERE status = 'done'),
            count(*) FILTER (WHERE status = 'not_callable'),
+           count(*) FILTER (WHERE status = 'not_callable' AND not_callable_reason = 'refused'),
            count(*) FILTER (WHERE status = 'due'),
            count(*) FILTER (WHERE status = 'done' AND satisfaction IN ('satisfied', 'basically_satisfied')),
            count(*) FILTER (WHERE status = 'done' AND resolved),
@@ -74,7 +75,7 @@ WITH periods (period, starts, ends) AS (
     UNION ALL
     -- a percentile sorts its rows, so it is not hashed with the counts: it sorts only the hours
     SELECT period, group_key, GROUPING(group_key) = 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL,
-           percentile_cont(0.9) WITHIN GROUP (ORDER BY handling_hours), 0, 0, 0, 0, 0, 0, 0
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY handling_hours), 0, 0, 0, 0, 0, 0, 0, 0
     FROM replied GROUP BY GROUPING SETS ((period, group_key), (period))
 )
 -- GROUP BY puts the NULL group keys (not dispatched, not located, ...) of the three cohorts together; a sum of
@@ -87,7 +88,8 @@ SELECT period, group_key, overall,
        sum(first_dispatches_kept)::bigint AS first_dispatches_kept, sum(returns)::bigint AS returns,
        sum(signs)::bigint AS signs, sum(signs_on_time)::bigint AS signs_on_time, sum(replies)::bigint AS replies,
        sum(replies_on_time)::bigint AS replies_on_time, sum(callbacks_done)::bigint AS callbacks_done,
-       sum(not_callable)::bigint AS not_callable, sum(callbacks_pending)::bigint AS callbacks_pending,
+       sum(not_callable)::bigint AS not_callable, sum(refused)::bigint AS refused,
+       sum(callbacks_pending)::bigint AS callbacks_pending,
        sum(satisfied)::bigint AS satisfied, sum(resolved)::bigint AS resolved, sum(reopened)::bigint AS reopened,
        sum(appeals_upheld)::bigint AS appeals_upheld,
        max(handling_hours_mean) AS handling_hours_mean, max(handling_hours_p90) AS handling_hours_p90

@@ -5,17 +5,21 @@ Every function runs in the caller's transaction and changes a ticket only throug
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import asyncpg
 
 from hotline.auth.tokens import Principal, SYSTEM
+from hotline.callbacks.supervision import open_order
 from hotline.errors import Conflict, InvalidField, NotFound
 from hotline.intake.pii import mask_text
+from hotline.intake.redact import redact
 from hotline.sql import load_queries
+from hotline.tickets.protection import is_protected, reporter_of
 from hotline.tickets.service import record_event, transition
 from hotline.timers import service as timers
 from routing.calendar import WorkCalendar
@@ -24,6 +28,9 @@ from routing.sla import SlaClock
 Q = load_queries(__file__)
 CALLBACK_WORKING_DAYS = 2  # the callback is due two working days after the reply
 MAX_ATTEMPTS = 3  # unreached three times -> not callable (unreachable_after_retries)
+RETRY_AFTER = timedelta(hours=2)  # an unreached citizen is called again this much later unless the agent says when
+RETRY_HORIZON = timedelta(days=7)  # a retry time further out is a typing error, not a plan
+SATISFACTION_WORDS = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
 CLOSING_SATISFACTION = frozenset({"satisfied", "basically_satisfied"})
 CALLBACK_KINDS = ["callback_overdue"]
 LIST_LIMIT = 500
@@ -37,7 +44,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-async def _ticket(conn: asyncpg.Connection, ticket_number: str) -> asyncpg.Record:
+async def callback_ticket(conn: asyncpg.Connection, ticket_number: str) -> asyncpg.Record:
     ticket = await conn.fetchrow(Q.ticket_for_callback, ticket_number)
     if ticket is None:
         raise NotFound(f"ticket {ticket_number} not found", field="ticket_number")
@@ -66,14 +73,17 @@ async def open_callback(conn: asyncpg.Connection, *, ticket_id: int, calendar: W
 
 async def _close_not_callable(
     conn: asyncpg.Connection, *, ticket_id: int, callback_id: int, reason: str, actor: Principal | None,
+    comment: str | None = None,
 ) -> None:
     data = {"callback_id": callback_id, "outcome": "not_callable", "not_callable_reason": reason}
+    if comment:  # the citizen's words on refusing; the event keeps only their masked form
+        data["comment"] = mask_text(comment)[0]
     await transition(conn, ticket_id=ticket_id, action="callback", actor=actor, data=data)
     await transition(conn, ticket_id=ticket_id, action="close", actor=actor, reason="无法回访", data=data)
     await timers.cancel(conn, ticket_id=ticket_id, kinds=CALLBACK_KINDS)
 
 
-async def _due_callback(conn: asyncpg.Connection, ticket: asyncpg.Record) -> asyncpg.Record:
+async def lock_due_callback(conn: asyncpg.Connection, ticket: asyncpg.Record) -> asyncpg.Record:
     callback = await conn.fetchrow(Q.lock_due_callback, ticket["id"])
     if callback is None:
         raise Conflict(f"ticket {ticket['ticket_number']} has no callback due", current_status=ticket["status"],
@@ -94,45 +104,70 @@ async def _record_outcome(
     await transition(conn, ticket_id=ticket_id, action="callback", actor=actor, data=data)
     await timers.cancel(conn, ticket_id=ticket_id, kinds=CALLBACK_KINDS)
     if resolved and satisfaction in CLOSING_SATISFACTION:
-        await transition(conn, ticket_id=ticket_id, action="close", actor=actor, reason="回访满意，已解决",
-                         data={"callback_id": callback_id})
+        # The close reason says what the citizen chose: 满意 or 基本满意 are reported apart.
+        await transition(conn, ticket_id=ticket_id, action="close", actor=actor,
+                         reason=f"回访{SATISFACTION_WORDS[satisfaction]}，已解决", data={"callback_id": callback_id})
+
+
+def default_retry_at(now: datetime, due_at: datetime) -> datetime:
+    """Two hours on, or the callback's deadline when that comes sooner and is still ahead."""
+    later = now + RETRY_AFTER
+    return due_at if now < due_at < later else later
+
+
+def _check_retry_at(retry_at: datetime, now: datetime) -> None:
+    if retry_at.tzinfo is None:
+        raise InvalidField("retry_at", "must carry a time zone")
+    if retry_at <= now:
+        raise InvalidField("retry_at", "must be later than now")
+    if retry_at > now + RETRY_HORIZON:
+        raise InvalidField("retry_at", "must be within 7 days")
 
 
 async def record_callback(
     conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, reached: bool, resolved: bool | None,
-    satisfaction: str | None, comment: str | None, refused: bool,
+    satisfaction: str | None, comment: str | None, refused: bool, retry_at: datetime | None = None,
 ) -> None:
-    """An agent's call: not reached counts an attempt; reached records the outcome or the citizen's refusal."""
-    ticket = await _ticket(conn, ticket_number)
-    callback = await _due_callback(conn, ticket)
+    """An agent's call: not reached counts an attempt (the third makes the callback not callable, else the next
+    call is set for `retry_at`); reached records the outcome or the citizen's refusal (拒绝回访)."""
+    now = _now()
+    if not reached and retry_at is not None:
+        _check_retry_at(retry_at, now)
+    if reached and not refused:
+        if resolved is None:
+            raise InvalidField("resolved", "required when reached is true")
+        if satisfaction is None:
+            raise InvalidField("satisfaction", "required when reached is true")
+    ticket = await callback_ticket(conn, ticket_number)
+    callback = await lock_due_callback(conn, ticket)
     if not reached:
         attempts = await conn.fetchval(Q.count_attempt, callback["id"])
         if attempts >= MAX_ATTEMPTS:
-            await conn.execute(Q.mark_not_callable, callback["id"], "unreachable_after_retries", False, actor.user_id)
+            await conn.execute(Q.mark_not_callable, callback["id"], "unreachable_after_retries", False, actor.user_id,
+                               None)
             await _close_not_callable(conn, ticket_id=ticket["id"], callback_id=callback["id"],
                                       reason="unreachable_after_retries", actor=actor)
         else:
+            retry_at = retry_at or default_retry_at(now, callback["due_at"])
+            await conn.execute(Q.set_retry_at, callback["id"], retry_at)
             await record_event(conn, ticket_id=ticket["id"], action="callback_attempt", from_status=ticket["status"],
                                to_status=ticket["status"], actor=actor,
-                               data={"callback_id": callback["id"], "attempt": attempts, "reached": False})
+                               data={"callback_id": callback["id"], "attempt": attempts, "reached": False,
+                                     "retry_at": retry_at.isoformat()})
         return
     if refused:
-        await conn.execute(Q.mark_not_callable, callback["id"], "refused", True, actor.user_id)
+        await conn.execute(Q.mark_not_callable, callback["id"], "refused", True, actor.user_id, comment)
         await _close_not_callable(conn, ticket_id=ticket["id"], callback_id=callback["id"], reason="refused",
-                                  actor=actor)
+                                  actor=actor, comment=comment)
         return
-    if resolved is None:
-        raise InvalidField("resolved", "required when reached is true")
-    if satisfaction is None:
-        raise InvalidField("satisfaction", "required when reached is true")
     await _record_outcome(conn, ticket_id=ticket["id"], callback_id=callback["id"], actor=actor, via="phone",
                           resolved=resolved, satisfaction=satisfaction, comment=comment)
 
 
 async def issue_link(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal) -> tuple[str, datetime]:
     """A fresh one-time token for the citizen's link (SMS / app); only its hash is kept, an older link dies."""
-    ticket = await _ticket(conn, ticket_number)
-    callback = await _due_callback(conn, ticket)
+    ticket = await callback_ticket(conn, ticket_number)
+    callback = await lock_due_callback(conn, ticket)
     token = secrets.token_urlsafe(24)
     await conn.execute(Q.set_token, callback["id"], token_hash(token))
     await record_event(conn, ticket_id=ticket["id"], action="callback_link_issued", from_status=ticket["status"],
@@ -144,6 +179,9 @@ async def public_callback(conn: asyncpg.Connection, *, token: str) -> asyncpg.Re
     callback = await conn.fetchrow(Q.callback_by_token, token_hash(token))
     if callback is None:
         raise NotFound("this callback link is not valid")
+    expires = callback["link_expires_at"]
+    if expires is not None and expires <= _now() and callback["token_used_at"] is None:
+        raise NotFound("this callback link has expired")
     return callback
 
 
@@ -172,7 +210,7 @@ async def reopen_ticket(
     conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, reason: str, sla: SlaClock,
 ) -> None:
     """重办: back to the lead department with new deadlines; it must sign again, and a 督办单 is issued."""
-    ticket = await _ticket(conn, ticket_number)
+    ticket = await callback_ticket(conn, ticket_number)
     callback = await _reviewable(conn, ticket)
     due = sla.deadlines(_now(), ticket["type"], ticket["urgency"])
     # The round's old deadlines go into the event: the metrics judge earlier signs against them.
@@ -190,13 +228,13 @@ async def reopen_ticket(
         "reply_warning": due["warn_reply_at"], "reply_overdue": due["reply_by"],
     })
     if ticket["lead_department"]:
-        await conn.execute(Q.open_supervision_order, ticket["id"], ticket["lead_department"], "unsatisfied",
-                           reason, actor.user_id)
+        await open_order(conn, ticket_id=ticket["id"], ticket_status="reopened", department=ticket["lead_department"],
+                         cause="unsatisfied", note=reason, actor=actor, clock=sla)
 
 
 async def uphold_appeal(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, reason: str) -> None:
     """申诉成立: the department's appeal against the citizen's verdict is accepted and the ticket closes."""
-    ticket = await _ticket(conn, ticket_number)
+    ticket = await callback_ticket(conn, ticket_number)
     callback = await _reviewable(conn, ticket)
     await transition(conn, ticket_id=ticket["id"], action="close", actor=actor, reason=reason,
                      data={"callback_id": callback["id"], "appeal_upheld": True})
@@ -205,9 +243,17 @@ async def uphold_appeal(conn: asyncpg.Connection, *, ticket_number: str, actor: 
 
 async def list_callbacks(
     conn: asyncpg.Connection, *, viewer: Principal, status: str | None,
-) -> list[asyncpg.Record]:
+) -> list[dict[str, Any]]:
+    """The callbacks the viewer may see; a department reads a protected ticket's (举报, confidential) comment
+    redacted like the ticket's text (every reader gets it masked: see present_callback)."""
     department = viewer.department_code if viewer.role == "department" else None
-    return await conn.fetch(Q.list_callbacks, status, department, LIST_LIMIT)
+    rows = [dict(r) for r in await conn.fetch(Q.list_callbacks, status, department, LIST_LIMIT)]
+    protected = [r for r in rows if department and r["comment"] and is_protected(r)]
+    if protected:
+        comments = await asyncio.to_thread(lambda: [redact(r["comment"], reporter_of(r)) for r in protected])
+        for row, comment in zip(protected, comments):
+            row["comment"] = comment
+    return rows
 
 
 async def callback_of(conn: asyncpg.Connection, *, ticket_number: str) -> asyncpg.Record:

@@ -44,8 +44,16 @@ RETURNING id, ticket_id, department_code, working_days, reason, status, reply_by
           created_at, decided_at, decision_note;
 
 -- name: list_extension_requests
+-- Each request with the extensions already approved on its ticket before it (the approver weighs a second one).
 SELECT e.id, e.ticket_id, e.department_code, e.working_days, e.reason, e.status, e.reply_by_before,
-       e.reply_by_after, e.created_at, e.decided_at, e.decision_note, t.ticket_number
+       e.reply_by_after, e.created_at, e.decided_at, e.decision_note, t.ticket_number,
+       (SELECT coalesce(json_agg(json_build_object(
+                   'working_days', p.working_days, 'reason', p.reason, 'created_at', p.created_at,
+                   'decided_at', p.decided_at, 'reply_by_before', p.reply_by_before,
+                   'reply_by_after', p.reply_by_after) ORDER BY p.id), '[]'::json)
+        FROM extension_requests p
+        WHERE p.ticket_id = e.ticket_id AND p.id < e.id AND p.status = 'approved') AS earlier
 FROM extension_requests e JOIN tickets t ON t.id = e.ticket_id
 WHERE ($1::text IS NULL OR e.status = $1) AND ($2::text IS NULL OR e.department_code = $2)
+  AND ($3::text IS NULL OR t.ticket_number = $3)
 ORDER BY e.created_at DESC LIMIT 200;

@@ -1,10 +1,11 @@
 """Request and response bodies for dispatch and the department's actions."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hotline.validation import NonBlankStr
 
@@ -59,6 +60,16 @@ class ActionOut(BaseModel):
     reply_by: datetime | None
 
 
+class EarlierExtension(BaseModel):
+    """An extension already granted on the same ticket, shown beside a further request."""
+    working_days: int
+    reason: str
+    created_at: datetime
+    decided_at: datetime | None
+    reply_by_before: datetime | None
+    reply_by_after: datetime | None
+
+
 class ExtensionOut(BaseModel):
     id: int
     ticket_number: str | None = None
@@ -71,3 +82,9 @@ class ExtensionOut(BaseModel):
     created_at: datetime
     decided_at: datetime | None
     decision_note: str | None
+    earlier: list[EarlierExtension] = []  # approved requests before this one, oldest first
+
+    @field_validator("earlier", mode="before")
+    @classmethod
+    def _json(cls, value):
+        return json.loads(value) if isinstance(value, str) else value

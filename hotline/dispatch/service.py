@@ -14,6 +14,7 @@ from hotline.auth.tokens import Principal
 from hotline.city import service as city
 from hotline.callbacks.service import open_callback
 from hotline.errors import Conflict, Forbidden, InvalidField, NotFound
+from hotline.sms.service import queue_ticket_notice
 from hotline.sql import load_queries
 from hotline.tickets import protection
 from hotline.tickets.service import record_event, transition
@@ -125,6 +126,7 @@ async def reply_ticket(conn: asyncpg.Connection, *, ticket_number: str, actor: P
                      data={"content": content, "on_time": on_time})
     await timers.cancel(conn, ticket_id=ticket["id"], kinds=timers.REPLY_KINDS)
     await open_callback(conn, ticket_id=ticket["id"], calendar=sla.calendar)  # 回访 for every reply
+    await queue_ticket_notice(conn, ticket_id=ticket["id"], template="ticket_replied")
 
 
 async def answer_ticket(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, content: str) -> None:
@@ -148,7 +150,8 @@ async def request_extension(
                 actor.user_id, ticket["reply_by"],
             )
     except asyncpg.UniqueViolationError:
-        raise Conflict("an extension request for this ticket is already waiting for approval") from None
+        raise Conflict("an extension request for this ticket is already waiting for approval",
+                       reason="extension_pending") from None
     await record_event(
         conn, ticket_id=ticket["id"], action="extension_requested", from_status=ticket["status"],
         to_status=ticket["status"], actor=actor, reason=reason,
@@ -161,7 +164,9 @@ async def decide_extension(
     conn: asyncpg.Connection, *, request_id: int, actor: Principal, approve: bool, note: str | None,
     sla: SlaClock,
 ) -> asyncpg.Record:
-    """A supervisor approves (the reply deadline moves; the original stays on record) or rejects."""
+    """A supervisor approves (the reply deadline moves; the original stays on record) or rejects, saying why."""
+    if not approve and not note:
+        raise InvalidField("note", "required when rejecting")
     request = await conn.fetchrow(Q.lock_extension_request, request_id)
     if request is None:
         raise NotFound(f"extension request {request_id} not found")
@@ -194,7 +199,7 @@ async def decide_extension(
 
 
 async def list_extension_requests(
-    conn: asyncpg.Connection, *, viewer: Principal, status: str | None,
+    conn: asyncpg.Connection, *, viewer: Principal, status: str | None, ticket_number: str | None = None,
 ) -> list[asyncpg.Record]:
     department = viewer.department_code if viewer.role == "department" else None
-    return await conn.fetch(Q.list_extension_requests, status, department)
+    return await conn.fetch(Q.list_extension_requests, status, department, ticket_number)

@@ -102,6 +102,8 @@ _UNIT_LEVEL = re.compile(
     rf"|(?:[{_NUM}]+\s*(?:栋|幢|号楼|座)\s*)?(?<![0-9])[0-9]{{3,4}}\s*(?:室|房|户)"
     rf"|[{_NUM}]+\s*(?:栋|幢|号楼)\s*[0-9]{{3,4}}(?![0-9])")
 _LONG_NUMBER = re.compile(r"(?<![0-9])[0-9](?:[ .-]?[0-9]){6,}(?![0-9])")
+# A number already masked for staff (138****2345, 330302********1235): its digits are still the reporter's.
+_MASKED_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]+\*{2,}[0-9]*|\*{2,}[0-9]+)(?![0-9])")
 
 RARE_WORD_FREQ = 50  # jieba dictionary counts: real names are rare words there, or absent
 COMMON_WORD_FREQ = 200
@@ -290,6 +292,7 @@ def _number_spans(text: str, reporter: Reporter) -> list[Span]:
     folded = _fold(text)
     spans = [Span(s.kind, s.start, s.end) for s in find_pii(text)]
     spans += [Span("number", m.start(), m.end()) for m in _LONG_NUMBER.finditer(folded)]
+    spans += [Span("number", m.start(), m.end()) for m in _MASKED_NUMBER.finditer(folded)]
     # The reporter's own digits in any shorter form (尾号2345): every standalone group of 4+ of them.
     for number in (reporter.phone, reporter.id_number):
         if number:

@@ -146,18 +146,20 @@ def answer_eval(data: DataOption, embedder: EmbedderOption = None,
 
 @app.command("answer-gate-train")
 def answer_gate_train(
-    data: DataOption, embedder: EmbedderOption = None,
+    data: Annotated[list[Path], typer.Option(exists=True, dir_okay=False, help="JSONL: question, expect_kind, "
+                                             "expect_codes (repeat --data to learn from several writers' sets)")],
+    embedder: EmbedderOption = None,
     out: Annotated[Optional[Path], typer.Option(dir_okay=False, help="where to write (default: knowledge/answer_gate.json)")] = None,
-    max_wrong: Annotated[float, typer.Option(help="cap on wrong answers, share of all questions (cross-validated)")] = 0.03,
-    min_refused: Annotated[float, typer.Option(help="floor on 'not known' for unanswerable questions")] = 0.93,
+    max_wrong: Annotated[float, typer.Option(help="cap on wrong answers, share of all questions (cross-validated)")] = 0.045,
+    min_refused: Annotated[float, typer.Option(help="floor on 'not known' for unanswerable questions")] = 0.905,
 ) -> None:
-    """Fit the answer gate on FILE (the calibration questions) with this database's knowledge base: one model for the
+    """Fit the answer gate on the FILEs (calibration questions) with this database's knowledge base: one model for the
     embedder, one lexical; thresholds chosen by 5-fold cross-validation. Prints each model's cross-validated figures."""
     from hotline.kb.service import gather
     from knowledge.answer_eval import load_questions
     from knowledge.gate import GATE_FILE, family_of, train_gates
 
-    rows = load_questions(data)
+    rows = [row for path in data for row in load_questions(path)]
 
     async def work(conn):
         index = await _answer_index(conn, embedder)
@@ -172,7 +174,7 @@ def answer_gate_train(
     embedder_name, samples, labels = asyncio.run(_with_connection(work))
     trained = train_gates(samples, labels, [row["expect_kind"] != "unknown" for row in rows],
                           embedder_name=embedder_name, max_wrong=max_wrong, min_refused=min_refused)
-    trained["trained_on"]["file"] = data.name
+    trained["trained_on"]["file"] = ", ".join(path.name for path in data)
     target = out or GATE_FILE
     target.write_text(json.dumps(trained, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     typer.echo(json.dumps({name: {**model["cross_validated"], "threshold": model["threshold"]}

@@ -53,6 +53,12 @@ async def seed_city(conn: asyncpg.Connection) -> dict[str, int]:
     return {"districts": len(city["districts"]), "streets": streets, "departments": len(departments)}
 
 
+def category_leaves() -> list[str]:
+    """The category tree's leaves as paths ("level1/level2/level3"), the classifier's tree."""
+    tree = read_yaml("categories.yaml")
+    return [f"{l1}/{l2}/{l3}" for l1, level2 in tree.items() for l2, level3 in level2.items() for l3 in level3]
+
+
 async def seed_categories(conn: asyncpg.Connection) -> int:
     tree = read_yaml("categories.yaml")
     count = 0

@@ -47,9 +47,3 @@ WHERE id = $1 AND attempts = $2 AND fired_at IS NULL;
 
 -- name: next_enrichment_due
 SELECT min(due_at) FROM timers WHERE fired_at IS NULL AND cancelled_at IS NULL AND kind = 'enrich';
-
--- name: open_supervision_order
-INSERT INTO supervision_orders (ticket_id, department_code, cause, note, issued_by)
-VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (ticket_id, department_code, cause) WHERE cause <> 'manual' DO NOTHING
-RETURNING id;

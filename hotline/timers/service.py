@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import asyncpg
 
 from hotline.auth.tokens import SYSTEM
+from hotline.callbacks.supervision import open_orders, order_row
 from hotline.db import UNAVAILABLE_ERRORS
 from hotline.sql import load_queries
 from hotline.tickets.service import record_events
+from routing.sla import SlaClock
 
 Q = load_queries(__file__)
 log = logging.getLogger(__name__)
@@ -42,9 +45,15 @@ async def cancel(conn: asyncpg.Connection, *, ticket_id: int, kinds: list[str]) 
     await conn.execute(Q.cancel_timers, ticket_id, kinds)
 
 
-def _effects(timer: asyncpg.Record) -> tuple[dict[str, Any] | None, tuple | None]:
+@lru_cache(maxsize=1)
+def _statutory_clock() -> SlaClock:
+    """For callers without the process's live calendar: the statutory one (an order's deadline only)."""
+    return SlaClock.from_seed()
+
+
+def _effects(timer: asyncpg.Record, sla: SlaClock) -> tuple[dict[str, Any] | None, tuple | None]:
     """What firing a timer writes: its event (or None when its clock has stopped) and the 督办单 an overdue
-    deadline opens for the late department (or None)."""
+    deadline opens for the late department (or None), with its answer deadline on `sla`'s calendar."""
     if timer["kind"] == "callback_overdue":
         if timer["status"] != "replied":
             return None, None
@@ -61,37 +70,44 @@ def _effects(timer: asyncpg.Record) -> tuple[dict[str, Any] | None, tuple | None
              "data": {"clock": clock, "deadline": deadline.isoformat() if deadline else None, "timer_id": timer["id"]}}
     order = None
     if stage == "overdue" and timer["lead_department"]:
-        order = (timer["ticket_id"], timer["lead_department"], timer["kind"], "超时自动督办", None)
+        order = order_row(ticket_id=timer["ticket_id"], ticket_status=timer["status"],
+                          department=timer["lead_department"], cause=timer["kind"], note="超时自动督办", actor=SYSTEM,
+                          clock=sla)
     return event, order
 
 
-async def _write(conn: asyncpg.Connection, timers: list[asyncpg.Record], worker: str) -> None:
-    """Fire timers: their events, 督办单 and marks, a few round trips for the lot."""
-    effects = [_effects(timer) for timer in timers]
+async def _write(conn: asyncpg.Connection, timers: list[asyncpg.Record], worker: str, sla: SlaClock) -> None:
+    """Fire timers: their events, 督办单 (each with its own event) and marks, a few round trips for the lot."""
+    effects = [_effects(timer, sla) for timer in timers]
     events = [event for event, _ in effects if event is not None]
     orders = [order for _, order in effects if order is not None]
     if events:
         await record_events(conn, events=events, actor=SYSTEM)
     if orders:
-        await conn.executemany(Q.open_supervision_order, orders)
+        await open_orders(conn, orders=orders)
     await conn.execute(Q.mark_fired, [timer["id"] for timer in timers], worker)
 
 
-async def fire_due_timers(conn: asyncpg.Connection, *, worker: str, batch: int = 200, isolated: bool = False) -> int:
+async def fire_due_timers(conn: asyncpg.Connection, *, worker: str, batch: int = 200, isolated: bool = False,
+                          clock: SlaClock | None = None) -> int:
     """Claim and fire up to `batch` due SLA timers in the caller's transaction; returns how many were claimed.
+
+    `clock` (the working calendar) sets the answer deadline of a 督办单 an overdue clock issues (default: the
+    statutory calendar).
 
     `isolated` fires each under a savepoint, for a batch that failed as a whole: a timer that fails again is
     logged and postponed with backoff, and the others fire.
     """
     timers = await conn.fetch(Q.claim_due_timers, batch)
+    sla = clock or _statutory_clock()
     if not isolated:
         if timers:
-            await _write(conn, timers, worker)
+            await _write(conn, timers, worker, sla)
         return len(timers)
     for timer in timers:
         try:
             async with conn.transaction():
-                await _write(conn, [timer], worker)
+                await _write(conn, [timer], worker, sla)
         except UNAVAILABLE_ERRORS:
             raise
         except Exception as error:

@@ -1,5 +1,5 @@
-"""The four workspaces as server-rendered pages: login, 座席 agent console, department inbox, public portal, 督办,
-and the citizen's one-time callback page.
+"""The workspaces as server-rendered pages: login, 座席 agent console, 回访 callback desk, department inbox, public
+portal, 督办, and the citizen's one-time callback page.
 
 Pages only check who may open them; everything they show or change goes through the JSON API from the
 page's script, so the API's access rules are the only ones. Two exceptions read on the server: reference
@@ -50,11 +50,12 @@ class Workspace:
 
 
 AGENT = Workspace("/agent", "座席工作台", frozenset({"agent", "supervisor", "admin"}))
+CALLBACKS = Workspace("/callbacks", "回访工作台", frozenset({"agent", "supervisor", "admin"}))
 DEPARTMENT = Workspace("/department", "承办单位工作台", frozenset({"department"}))
 SUPERVISOR = Workspace("/supervisor", "督办中心", frozenset({"supervisor", "admin"}))
 COMMAND = Workspace("/command", "数据驾驶舱", frozenset({"supervisor", "admin"}))
 WALLBOARD = Workspace("/command/wallboard", "大屏", COMMAND.roles)  # opened from the command view, not the menu
-WORKSPACES = (AGENT, DEPARTMENT, SUPERVISOR, COMMAND)
+WORKSPACES = (AGENT, CALLBACKS, DEPARTMENT, SUPERVISOR, COMMAND)
 HOME_BY_ROLE = {"agent": AGENT.path, "department": DEPARTMENT.path, "supervisor": SUPERVISOR.path,
                 "admin": SUPERVISOR.path}
 
@@ -164,6 +165,11 @@ async def portal(request: Request) -> Response:
 @router.get("/agent", response_class=HTMLResponse)
 async def agent_console(request: Request) -> Response:
     return await _workspace_page(request, AGENT, "agent.html")
+
+
+@router.get("/callbacks", response_class=HTMLResponse)
+async def callback_desk(request: Request) -> Response:
+    return await _workspace_page(request, CALLBACKS, "callbacks.html")
 
 
 @router.get("/department", response_class=HTMLResponse)

@@ -71,6 +71,11 @@ ACCESS = {
     ("POST", "/api/v1/tickets/{ticket_number}/callback"): OFFICE,
     ("POST", "/api/v1/tickets/{ticket_number}/callback-link"): OFFICE,
     ("GET", "/api/v1/callbacks"): STAFF,
+    ("GET", "/api/v1/callback-desk"): OFFICE,
+    ("GET", "/api/v1/callback-desk/{ticket_number}"): OFFICE,
+    ("POST", "/api/v1/tickets/{ticket_number}/callback/dial"): OFFICE,
+    ("POST", "/api/v1/tickets/{ticket_number}/callback/sms"): OFFICE,
+    ("GET", "/api/v1/sms-outbox"): SUPERVISORS,
     ("POST", "/api/v1/tickets/{ticket_number}/reopen"): SUPERVISORS,
     ("POST", "/api/v1/tickets/{ticket_number}/appeal-upheld"): SUPERVISORS,
     ("GET", "/api/v1/public/callbacks/{token}"): ANYONE,
@@ -81,6 +86,9 @@ ACCESS = {
     ("GET", "/api/v1/metrics/report.xlsx"): SUPERVISORS,
     ("GET", "/api/v1/supervision-orders"): STAFF,
     ("POST", "/api/v1/tickets/{ticket_number}/supervision-orders"): SUPERVISORS,
+    ("POST", "/api/v1/supervision-orders/{order_id}/answer"): DEPARTMENT,
+    ("POST", "/api/v1/supervision-orders/{order_id}/close"): SUPERVISORS,
+    ("POST", "/api/v1/supervision-orders/{order_id}/escalate"): SUPERVISORS,
     ("GET", "/api/v1/hot-issues"): OFFICE,
     ("POST", "/api/v1/public/tickets/lookup"): ANYONE,
     ("POST", "/api/v1/tickets/{ticket_number}/reveal"): SUPERVISORS,
@@ -99,7 +107,7 @@ ACCESS = {
 CALLERS = {"anonymous": None, "department": "dept_zhzfj", "agent": "agent", "supervisor": "supervisor",
            "admin": "admin"}
 PATH_VALUES = {"username": "nobody", "request_id": "999999", "code": "no-such-matter", "token": "no-such-token",
-               "key_id": "999999"}
+               "key_id": "999999", "order_id": "999999"}
 QUERIES = {
     "/api/v1/sla/deadlines": {"start": "2026-11-02T09:00:00+08:00", "type": "complaint"},
     "/api/v1/knowledge/search": {"q": "社保卡"},
@@ -131,6 +139,8 @@ BODIES = {
     "/api/v1/tickets/{ticket_number}/appeal-upheld": lambda: REASON,
     "/api/v1/public/callbacks/{token}": lambda: {"resolved": True, "satisfaction": "satisfied"},
     "/api/v1/tickets/{ticket_number}/supervision-orders": lambda: {"note": "请加快办理"},
+    "/api/v1/supervision-orders/{order_id}/answer": lambda: {"answer": "已加快办理"},
+    "/api/v1/supervision-orders/{order_id}/escalate": lambda: REASON,
     "/api/v1/public/tickets/lookup": lambda: {"ticket_number": "20990101999999", "phone_last4": "5678"},
     "/api/v1/tickets/{ticket_number}/reveal": lambda: REASON,
     "/api/v1/admin/open311-keys": lambda: {"name": f"接入系统-{uuid.uuid4().hex[:8]}"},

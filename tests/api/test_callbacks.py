@@ -72,8 +72,10 @@ async def test_unsatisfied_callback_is_reopened_and_the_department_signs_and_rep
     assert reopened.status_code == 200, reopened.text
     assert reopened.json()["review"] == "reopened" and reopened.json()["ticket_status"] == "reopened"
     after = await ticket(api, tokens, number)
-    reopen = (await api.get(f"/api/v1/tickets/{number}/events", headers=tokens["supervisor"])).json()[-1]
-    assert reopen["action"] == "reopen" and reopen["reason"] == "群众反映未修好，重办"
+    events = (await api.get(f"/api/v1/tickets/{number}/events", headers=tokens["supervisor"])).json()
+    assert [e["action"] for e in events[-2:]] == ["reopen", "supervision_order"]  # the 督办单 is on the timeline
+    reopen = events[-2]
+    assert reopen["reason"] == "群众反映未修好，重办"
     fresh = (await api.get("/api/v1/sla/deadlines", params={
         "start": reopen["created_at"], "type": "complaint", "urgency": "normal"})).json()
     for deadline in ("sign_by", "reply_by"):  # counted afresh from the 重办

@@ -126,7 +126,7 @@ async def build_week(desk: Desk) -> None:
 
 
 EXPECTED_OVERALL = {
-    "volume": 7, "replied": 4, "callback_rate": 0.5, "not_callable": 1, "callbacks_pending": 1,
+    "volume": 7, "replied": 4, "callback_rate": 0.5, "not_callable": 1, "refused": 0, "callbacks_pending": 1,
     "satisfaction_rate": 0.5, "resolution_rate": 0.5, "on_time_sign_rate": 0.8, "on_time_reply_rate": 0.75,
     "handling_hours_mean": 22.5, "handling_hours_p90": 40.8, "repeat_contact_rate": 0.1429,
     "direct_answer_rate": 0.5, "return_rate": 0.1667, "returns": 1, "first_dispatch_accuracy": 0.8,

@@ -3,6 +3,7 @@ the reviewed copy of a protected ticket; a search by a reporter's number is logg
 needs a reason; a department that gave a ticket back stops reading it; unmasked timelines are logged."""
 import json
 import uuid
+from datetime import datetime, timezone
 
 NAME, PHONE, ID_NUMBER = "张伟", "13857712345", "330302199001011235"
 REPORT = (f"我叫{NAME}，身份证号{ID_NUMBER}，电话{PHONE}，住解放街88号3单元502室。"
@@ -199,3 +200,63 @@ async def test_reading_a_timeline_with_personal_data_unmasked_is_logged(api, tok
     masked = await api.get(f"/api/v1/tickets/{number}/events", headers=tokens["dept_zjj"])
     assert "13900001111" not in masked.text
     assert len(await access_rows(api, tokens, number)) == len(before) + 1
+
+
+async def desk_round(api, tokens, number, *, comment: str, note: str, close_note: str) -> tuple[dict, dict]:
+    """Reply, a callback with the citizen's words, a 督办单 answered and closed; what the department then lists of
+    the callback and the order."""
+    for step, body in (("sign", None), ("reply", {"content": "已现场核查，责令店主自行拆除。"})):
+        assert (await api.post(f"/api/v1/tickets/{number}/{step}", headers=tokens["dept_zjj"],
+                               json=body)).status_code == 200
+    called = await api.post(f"/api/v1/tickets/{number}/callback", headers=tokens["agent"], json={
+        "reached": True, "resolved": False, "satisfaction": "unsatisfied", "comment": comment})
+    assert called.status_code == 200, called.text
+    order = await api.post(f"/api/v1/tickets/{number}/supervision-orders", headers=tokens["supervisor"],
+                           json={"note": note})
+    assert order.status_code == 201, order.text
+    order_id = order.json()["id"]
+    for path, user, body in (("answer", "dept_zjj", {"answer": "已再次现场核查，店面已停工。"}),
+                             ("close", "supervisor", {"note": close_note})):
+        response = await api.post(f"/api/v1/supervision-orders/{order_id}/{path}", headers=tokens[user], json=body)
+        assert response.status_code == 200, response.text
+    [callback] = [c for c in (await api.get("/api/v1/callbacks", headers=tokens["dept_zjj"])).json()
+                  if c["ticket_number"] == number]
+    [listed] = (await api.get("/api/v1/supervision-orders", params={"ticket_number": number},
+                              headers=tokens["dept_zjj"])).json()
+    return callback, listed
+
+
+async def test_a_reports_callback_and_supervision_order_reach_the_department_redacted(api, tokens):
+    """The desk's department views of a 举报: the citizen's callback words, the order's title, note and close
+    note (written by the centre's staff, who know the reporter) are redacted like the ticket's text."""
+    number = await web_report(api, confidential=False)
+    await classify(api, tokens, number)
+    await dispatch(api, tokens, number)
+    callback, order = await desk_round(
+        api, tokens, number, comment=f"我是{NAME}，身份证{ID_NUMBER}，店面还在施工，有事打{PHONE}",
+        note=f"举报人{NAME}（{PHONE}）对办理结果不满意，请重新核查", close_note=f"已电话告知{NAME}核查结果")
+    texts = [callback["title"], callback["comment"], order["title"], order["note"], order["answer"],
+             order["close_note"]]
+    assert [hidden for hidden in HIDDEN if any(hidden in text for text in texts)] == [], texts
+    assert "店面还在施工" in callback["comment"] and "举报违章搭建" in order["title"]
+    assert "请重新核查" in order["note"] and "店面已停工" in order["answer"] and "核查结果" in order["close_note"]
+    assert [hidden for hidden in HIDDEN if hidden in await department_reads(api, tokens, number)] == []
+    # The timeline's 请于…前反馈 still reads a time: a deadline is no one's words to redact.
+    events = (await api.get(f"/api/v1/tickets/{number}/events", headers=tokens["dept_zjj"])).json()
+    [issued] = [e for e in events if e["action"] == "supervision_order"]
+    assert datetime.fromisoformat(issued["data"]["due_at"]) > datetime.now(timezone.utc)
+    # The centre's supervisor reads the note as written.
+    [supervised] = (await api.get("/api/v1/supervision-orders", params={"ticket_number": number},
+                                  headers=tokens["supervisor"])).json()
+    assert NAME in supervised["note"]
+
+
+async def test_a_complaints_callback_and_order_reach_the_department_with_numbers_masked(api, tokens):
+    number = await web_report(api, confidential=False, content="解放街90号店面夜里施工，太吵了。", name=None)
+    await classify(api, tokens, number, "complaint")
+    await dispatch(api, tokens, number)
+    callback, order = await desk_round(
+        api, tokens, number, comment=f"还在施工，有事打{PHONE}", note=f"来电人（{PHONE}）不满意，请重新核查",
+        close_note="反馈属实")
+    assert PHONE not in callback["comment"] and "还在施工" in callback["comment"]
+    assert PHONE not in order["note"] and "请重新核查" in order["note"]

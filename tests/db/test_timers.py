@@ -144,3 +144,27 @@ async def test_a_failing_job_is_retried_later_and_the_worker_goes_on(fresh_db_ur
     assert await conn.fetchval("SELECT count(*) FROM ticket_vectors") == 20
     assert await conn.fetchval("SELECT count(*) FROM ticket_events WHERE action = 'sla_overdue'") == 30
     await conn.close()
+
+
+async def test_a_worker_escalates_a_supervision_order_left_unanswered_past_its_deadline(fresh_db_url, tmp_path):
+    conn = await connect(fresh_db_url)
+    await seed_due_timers(conn, 1)
+    await conn.execute("UPDATE timers SET due_at = now() + interval '1 day'")  # only the order is due
+    order_id = await conn.fetchval(
+        "INSERT INTO supervision_orders (ticket_id, department_code, cause, note, due_at) "
+        "SELECT id, 'zjj', 'manual', '请三日内反馈', now() - interval '1 second' FROM tickets RETURNING id")
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_worker(make_settings(fresh_db_url, tmp_path, embedder="hashing"), stop=stop))
+    try:
+        for _ in range(100):
+            if await conn.fetchval("SELECT level FROM supervision_orders WHERE id = $1", order_id) == 2:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await worker
+    order = await conn.fetchrow("SELECT level, status, due_at > now() AS ahead FROM supervision_orders WHERE id = $1",
+                                order_id)
+    assert (order["level"], order["status"], order["ahead"]) == (2, "open", True)
+    assert await conn.fetchval("SELECT count(*) FROM ticket_events WHERE action = 'supervision_escalated'") == 1
+    await conn.close()

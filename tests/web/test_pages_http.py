@@ -136,3 +136,20 @@ async def test_logging_out_of_a_page_ends_the_session_even_for_a_copied_cookie(l
         assert (await copied.get("/api/v1/auth/session")).status_code == 401
         page = await copied.get("/department")
         assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+
+async def test_the_callback_desk_is_for_the_hotlines_staff_and_in_the_agents_nav(live_server):
+    async with httpx.AsyncClient(base_url=live_server.url) as client:
+        stranger = await client.get("/callbacks")
+        assert stranger.status_code == 303 and stranger.headers["location"] == "/login?next=/callbacks"
+        form = await client.get("/login")
+        landed = await client.post("/login", data={"username": "agent", "password": TEST_PASSWORD,
+                                                   "csrf_token": _login_token(form.text), "next": "/callbacks"})
+        assert landed.headers["location"] == "/callbacks"  # the page asked for, not the role's home
+        desk = await client.get("/callbacks")
+        assert desk.status_code == 200 and "<title>回访工作台" in desk.text
+        assert '<a href="/callbacks" class="active" aria-current="page">回访工作台</a>' in desk.text
+        assert 'href="/callbacks"' in (await client.get("/agent")).text
+    async with _logged_in(live_server, "dept_zjj") as client:
+        refused = await client.get("/callbacks")
+        assert refused.status_code == 403 and 'href="/callbacks"' not in (await client.get("/department")).text

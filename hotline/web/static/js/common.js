@@ -18,8 +18,21 @@ const Hotline = (() => {
       reply: "办结答复", callback: "回访", reopen: "重办", close: "办结", merge: "合并",
       extension_requested: "申请延期", extension_approved: "同意延期", extension_rejected: "驳回延期",
       sla_warning: "时限预警", sla_overdue: "超时", deadline_shifted: "时限顺延",
-      redaction_corrected: "修改部门可见内容", repeat_contact: "重复来电", supervision_order: "督办",
+      // Every event type's name on every timeline: add a new event's name here (tests/unit/test_event_labels.py)
+      redaction_corrected: "修改部门可见内容", repeat_contact: "重复来电",
+      callback_attempt: "回访未接通", callback_link_issued: "发送回访短信", callback_sms_failed: "回访短信发送失败",
+      callback_overdue: "回访超时",
+      supervision_order: "下发督办单", supervision_answered: "督办反馈", supervision_closed: "督办办结",
+      supervision_escalated: "督办升级", supervision_lapsed: "督办逾期",
+      request_extension: "申请延期", answer_order: "反馈督办单", close_order: "办结督办单", escalate_order: "升级督办单",
     },
+    satisfaction: { satisfied: "满意", basically_satisfied: "基本满意", unsatisfied: "不满意" },
+    not_callable: { anonymous: "匿名", no_number: "无联系电话", refused: "拒绝回访", unreachable_after_retries: "三次未接通" },
+    order_cause: { sign_overdue: "签收超时", reply_overdue: "办结超时", unsatisfied: "回访不满意", manual: "人工督办" },
+    order_status: { open: "待反馈", answered: "已反馈", closed: "已办结" },
+    order_level: { 1: "一般督办", 2: "重点督办", 3: "挂牌督办" },
+    sms_status: { queued: "待发送", sent: "已发送", failed: "发送失败" },
+    sms_template: { ticket_received: "受理通知", ticket_replied: "答复通知", callback_link: "回访评价链接" },
     role: { agent: "座席", department: "承办单位", supervisor: "督办", admin: "管理员", public: "市民", system: "系统" },
     extension: { pending: "待审批", approved: "已同意", rejected: "已驳回" },
   };
@@ -28,7 +41,8 @@ const Hotline = (() => {
     "citizen.id_number": "身份证号", type: "类型", category: "业务分类", urgency: "紧急程度",
     department: "主办单位", reason: "理由", working_days: "延期工作日", note: "说明",
     channel: "渠道", received_at: "受理时间", co_departments: "协办单位", satisfaction: "满意度",
-    resolved: "是否解决", into: "合并到", question: "问题", ticket_number: "工单编号",
+    resolved: "是否解决", into: "合并到", question: "问题", ticket_number: "工单编号", retry_at: "再拨时间",
+    answer: "反馈内容", reached: "接通情况", comment: "市民意见",
   };
   const ERROR_TEXT = {
     unauthorized: "登录已失效，请重新登录。",
@@ -96,6 +110,20 @@ const Hotline = (() => {
     [/^contains a licence plate$/, () => "仍含车牌号"],
     [/^contains a long number$/, () => "仍含较长的号码"],
     [/^only a protected ticket/, () => "只有举报或保密工单有部门可见内容"],
+    // the callback desk, 督办单 and extensions
+    [/^required when rejecting$/, () => "驳回时必须填写理由"],
+    [/^must be later than now$/, () => "应晚于当前时间"],
+    [/^must be within 7 days$/, () => "应在 7 天之内"],
+    [/^must carry a time zone$/, () => "时间格式不对"],
+    [/^only a mobile number can receive an SMS$/, () => "固定电话收不到短信，请电话回访"],
+    [/^the ticket has no phone number$/, () => "该工单没有联系电话"],
+    // refusals (409) the pages can meet, said as the person would
+    [/^an extension request for this ticket is already waiting for approval$/,
+      () => "该工单已有一份延期申请待审批，审批前不能再次申请。"],
+    [/^ticket (\S+) has no callback due$/, (n) => "工单 " + n + " 当前没有待回访任务（可能已由他人完成回访）。"],
+    [/^supervision order \d+ is \w+; only an open order is answered$/, () => "该督办单已反馈，无需重复反馈。"],
+    [/^supervision order \d+ is already closed$/, () => "该督办单已办结。"],
+    [/^supervision order \d+ is already at the highest level$/, () => "已是最高级别（挂牌督办），不能再升级。"],
   ];
 
   function reasonText(reason) {
@@ -138,7 +166,7 @@ const Hotline = (() => {
     if (error.code === "illegal_transition") {
       return "工单当前为“" + label("status", error.current_status) + "”，不能" + label("action", error.action) + "。";
     }
-    return ERROR_TEXT[error.code] || error.message || "请求失败（" + status + "）";
+    return ERROR_TEXT[error.code] || reasonText(error.message) || "请求失败（" + status + "）";
   }
 
   // A File (an import) is sent as the raw body; any other body as JSON.

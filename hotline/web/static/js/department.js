@@ -1,4 +1,5 @@
-// 承办单位 department inbox: its tickets by the deadline that is running, with sign / return / extension / reply.
+// 承办单位 department inbox: its tickets by the deadline that is running, with sign / return / extension / reply,
+// and its 督办单 (badge, list, 反馈).
 "use strict";
 
 (() => {
@@ -11,6 +12,7 @@
   };
   const STATE_TEXT = { overdue: "已超时", warning: "即将超时" };
   let tickets = [];
+  let orders = [];  // this department's 督办单 still in progress (open or answered)
   let filter = "open";
   let selected = null;
 
@@ -53,7 +55,91 @@
       stat("办理中", open.filter((t) => t.status === "accepted").length, "info"),
       stat("即将超时", states.filter((s) => s === "warning").length, "warning"),
       stat("已超时", states.filter((s) => s === "overdue").length, "overdue"),
+      stat("督办待反馈", orders.filter((o) => o.status === "open").length,
+        orders.some((o) => o.status === "open") ? "overdue" : "info"),
     );
+  }
+
+  async function loadOrders() {
+    orders = await api("GET", "/api/v1/supervision-orders?status=active");
+    const open = orders.filter((o) => o.status === "open");
+    const badge = document.getElementById("orders-badge");
+    badge.textContent = "督办 " + open.length;
+    badge.hidden = open.length === 0;
+    renderStats();
+    document.getElementById("orders-empty").hidden = orders.length > 0;
+    document.querySelector("#orders-table tbody").replaceChildren(...orders.map((o) => el("tr", {
+      class: o.overdue ? "row-overdue" : o.status === "open" ? "row-warning" : null, tabindex: "0",
+      dataset: { number: o.ticket_number, order: o.id, status: o.status },
+    },
+      el("td", {}, el("span", { class: "ticket-link" }, o.ticket_number)),
+      el("td", { class: "cell-nowrap" }, label("order_cause", o.cause)),
+      el("td", { class: "cell-nowrap" }, el("span", { class: "badge" + (o.level > 1 ? " status-returned" : "") }, label("order_level", o.level))),
+      el("td", { class: "cell-text" }, o.note || "—"),
+      el("td", { class: "cell-nowrap" }, orderDue(o)),
+      el("td", { class: "cell-nowrap" }, el("span", { class: "badge status-" + (o.status === "open" ? "received" : "dispatched") },
+        o.status === "open" ? "待反馈" : "已反馈，待审核")),
+    )));
+  }
+
+  function orderDue(o) {
+    if (!o.due_at) return "—";
+    if (o.status !== "open") return formatTime(o.due_at);
+    const state = o.overdue ? "overdue" : deadlineState(o.due_at);
+    return el("span", { class: "deadline deadline-" + state },
+      o.overdue ? el("span", { class: "mark mark-overdue" }, "已逾期") : null, formatTime(o.due_at),
+      o.overdue ? null : el("small", {}, "（" + remaining(o.due_at) + "）"));
+  }
+
+  // The ticket's orders above its actions: the reason, level and deadline, and the 反馈 form while open.
+  function orderBoxes(number) {
+    return orders.filter((o) => o.ticket_number === number).map((o) => {
+      const box = document.getElementById("order-box").content.firstElementChild.cloneNode(true);
+      box.dataset.order = o.id;
+      const field = (name) => box.querySelector("[data-field=" + name + "]");
+      field("level").textContent = label("order_level", o.level);
+      field("cause").textContent = label("order_cause", o.cause);
+      field("note").textContent = o.note || "—";
+      field("due").replaceChildren(orderDue(o));
+      if (o.status !== "open") {
+        field("answered").textContent = "已于 " + formatTime(o.answered_at) + " 反馈：" + o.answer + "（待督办中心审核）";
+        field("answered").hidden = false;
+        box.querySelector("form").remove();
+      } else {
+        box.querySelector("form").addEventListener("submit", (event) => answerOrder(event, o));
+      }
+      return box;
+    });
+  }
+
+  async function answerOrder(event, order) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    await busy(form, async () => {
+      await api("POST", "/api/v1/supervision-orders/" + order.id + "/answer", { answer: formJson(form).answer });
+      toast("督办单已反馈：" + order.ticket_number, "success");
+      await loadOrders();
+      await select(order.ticket_number);
+    });
+  }
+
+  // One open extension request per ticket: while one waits, the form gives way to what was asked.
+  async function showExtensionState(ticket) {
+    const box = document.getElementById("extension-state");
+    const form = document.getElementById("extension-form");
+    if (!box || !form) return;
+    const requests = await api("GET", "/api/v1/extension-requests?ticket_number=" + encodeURIComponent(ticket.ticket_number));
+    const pending = requests.find((r) => r.status === "pending");
+    const granted = requests.filter((r) => r.status === "approved").reverse();
+    const lines = granted.map((r) => el("p", { class: "muted" }, "已批准延期：" + formatTime(r.created_at) + " 申请 " + r.working_days
+      + " 个工作日，办结时限 " + formatTime(r.reply_by_before) + " → " + formatTime(r.reply_by_after)));
+    if (pending) {
+      lines.unshift(el("p", { class: "alert alert-info", id: "extension-pending" }, "延期申请待督办中心审批：申请 " + pending.working_days
+        + " 个工作日，理由：" + pending.reason + "（" + formatTime(pending.created_at) + " 提交）。审批前不能再次申请。"));
+    }
+    box.replaceChildren(el("h3", { class: "section-title" }, "延期申请"), ...lines);
+    box.hidden = lines.length === 0;
+    form.hidden = Boolean(pending);
   }
 
   function renderList() {
@@ -91,13 +177,14 @@
       if (!part.dataset.when.split(" ").includes(ticket.status)) part.remove();
     }
     const actions = document.getElementById("detail-actions");
-    actions.replaceChildren(fragment);
+    actions.replaceChildren(...orderBoxes(number), fragment);
     const on = (id, type, handler) => { const node = document.getElementById(id); if (node) node.addEventListener(type, handler); };
     on("sign-button", "click", (event) => act(event.currentTarget.parentElement, ticket, "sign", undefined, "已签收"));
     on("return-form", "submit", (event) => submitForm(event, ticket, "return", (v) => ({ reason: v.reason }), "已退单"));
     on("extension-form", "submit", (event) => submitForm(event, ticket, "extension-requests",
       (v) => ({ working_days: Number(v.working_days), reason: v.reason }), "延期申请已提交，等待督办审批"));
     on("reply-form", "submit", (event) => submitForm(event, ticket, "reply", (v) => ({ content: v.content }), "已办结答复"));
+    if (ticket.status === "accepted") await showExtensionState(ticket);
   }
 
   function submitForm(event, ticket, path, body, done) {
@@ -108,7 +195,15 @@
 
   async function act(container, ticket, path, body, done) {
     await busy(container, async () => {
-      await api("POST", "/api/v1/tickets/" + encodeURIComponent(ticket.ticket_number) + "/" + path, body);
+      try {
+        await api("POST", "/api/v1/tickets/" + encodeURIComponent(ticket.ticket_number) + "/" + path, body);
+      } catch (error) {
+        // 409: the ticket changed under this page (a colleague acted): say why, then show it as it now is.
+        if (error.status !== 409) throw error;
+        toast(error.message, "error");
+        await select(ticket.ticket_number);
+        return;
+      }
       toast(done + "：" + ticket.ticket_number, "success");
       await loadInbox();
       await select(ticket.ticket_number);
@@ -160,6 +255,18 @@
     body.addEventListener("click", onRow);
     body.addEventListener("keydown", onRow);
     loadInbox().catch((error) => toast(error.message, "error"));
+    loadOrders().catch((error) => toast(error.message, "error"));
     loadReviewDue().catch((error) => toast(error.message, "error"));
+    const orderRows = document.querySelector("#orders-table tbody");
+    const onOrderRow = (event) => {
+      const row = event.target.closest("tr[data-number]");
+      if (!row || (event.type === "keydown" && event.key !== "Enter")) return;
+      select(row.dataset.number).then(() => {
+        const box = document.querySelector(".order-box[data-order='" + row.dataset.order + "']");
+        if (box) box.scrollIntoView({ block: "center" });
+      }).catch((error) => toast(error.message, "error"));
+    };
+    orderRows.addEventListener("click", onOrderRow);
+    orderRows.addEventListener("keydown", onOrderRow);
   });
 })();

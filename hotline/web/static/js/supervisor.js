@@ -59,11 +59,26 @@
     }
     DashboardCharts.rateBars(document.getElementById("metrics-charts"), RATES.map(([, name]) => name),
       RATES.map(([key]) => overall[key]), RATES.map(([key]) => overall.previous[key]));
+    renderCallbackStats(overall);
     const note = document.getElementById("metrics-note");
-    const apart = overall.not_callable ? "；无法回访 " + overall.not_callable + " 件（计入回访率分母）" : "";
+    const apart = overall.not_callable ? "；无法回访 " + overall.not_callable + " 件（其中拒绝回访 " + overall.refused
+      + " 件，均计入回访率分母）" : "";
     note.textContent = "本期办结答复 " + overall.replied + " 件，待回访 " + overall.callbacks_pending + " 件" + apart
       + "。目标：回访率 100%，满意率 ≥ 95%。";
     note.hidden = false;
+  }
+
+  // The callback numbers as text beside the chart: what a 回访 done in the desk moves.
+  function renderCallbackStats(overall) {
+    const stat = (metric, text, value, kind) => el("div", { class: "stat stat-" + kind, dataset: { metric } },
+      el("span", { class: "stat-value" }, value), el("span", { class: "stat-label" }, text));
+    const short = overall.callback_rate !== null && overall.callback_rate < 1;
+    document.getElementById("callback-stats").replaceChildren(
+      stat("callback_rate", "回访率（目标 100%）", percent(overall.callback_rate), short ? "warning" : "info"),
+      stat("satisfaction_rate", "满意率（目标 ≥ 95%）", percent(overall.satisfaction_rate), "info"),
+      stat("callbacks_pending", "待回访", overall.callbacks_pending, "info"),
+      stat("not_callable", "无法回访（含拒绝 " + overall.refused + "）", overall.not_callable, overall.not_callable ? "overdue" : "info"),
+    );
   }
 
   async function loadLeague() {
@@ -90,14 +105,25 @@
     await busy(form, () => Promise.all([loadMetrics(), loadLeague()]));
   }
 
+  // A further extension is weighed against those already granted on the ticket: when, how long, why.
+  function earlierText(earlier) {
+    if (!earlier || !earlier.length) return "—";
+    return el("ul", { class: "earlier-extensions" }, earlier.map((e) => el("li", {},
+      el("span", { class: "mark mark-warning" }, "已延期"),
+      formatTime(e.created_at) + " 申请 " + e.working_days + " 个工作日，理由：" + e.reason
+      + (e.reply_by_after ? "；办结时限 " + formatTime(e.reply_by_before) + " → " + formatTime(e.reply_by_after) : ""))));
+  }
+
   async function loadExtensions() {
     const [rows, depts] = await Promise.all([api("GET", "/api/v1/extension-requests?status=pending"), departments()]);
     document.getElementById("extensions-empty").hidden = rows.length > 0;
     document.querySelector("#extensions-table tbody").replaceChildren(...rows.map((r) => el("tr", { dataset: { id: r.id } },
-      el("td", {}, r.ticket_number), el("td", {}, depts.name(r.department_code)), el("td", {}, r.working_days),
-      el("td", { class: "cell-text" }, r.reason), el("td", {}, formatTime(r.reply_by_before)), el("td", {}, formatTime(r.created_at)),
+      el("td", { class: "cell-nowrap" }, r.ticket_number), el("td", { class: "cell-nowrap" }, depts.name(r.department_code)),
+      el("td", {}, r.working_days), el("td", { class: "cell-text", title: r.reason }, r.reason),
+      el("td", { class: "cell-nowrap" }, formatTime(r.reply_by_before)), el("td", { class: "cell-nowrap" }, formatTime(r.created_at)),
+      el("td", { class: "cell-earlier" }, earlierText(r.earlier)),
       el("td", { class: "cell-actions" },
-        el("input", { class: "input-small", name: "note", maxlength: "1000", placeholder: "审批意见（可选）", "aria-label": "审批意见" }),
+        el("input", { class: "input-small", name: "note", maxlength: "1000", placeholder: "审批意见（驳回必填）", "aria-label": "审批意见" }),
         el("button", { type: "button", class: "btn btn-primary", dataset: { decision: "approve" } }, "同意"),
         el("button", { type: "button", class: "btn btn-danger", dataset: { decision: "reject" } }, "驳回")),
     )));
@@ -107,10 +133,20 @@
     const button = event.target.closest("button[data-decision]");
     if (!button) return;
     const row = button.closest("tr");
-    const note = row.querySelector("input[name=note]").value.trim();
+    const input = row.querySelector("input[name=note]");
+    const note = input.value.trim();
     await busy(row, async () => {
-      await api("POST", "/api/v1/extension-requests/" + row.dataset.id + "/" + button.dataset.decision,
-        note ? { note } : undefined);
+      try {
+        await api("POST", "/api/v1/extension-requests/" + row.dataset.id + "/" + button.dataset.decision,
+          note ? { note } : undefined);
+      } catch (error) {
+        // The API refuses a rejection without a reason (422 on `note`): say it as the approver would read it.
+        const fields = (error.body && error.body.error && error.body.error.fields) || [];
+        if (error.status !== 422 || !fields.some((f) => f.field === "note")) throw error;
+        input.focus();
+        toast("驳回延期申请必须填写审批意见（驳回理由）。", "error");
+        return;
+      }
       toast(button.dataset.decision === "approve" ? "已同意延期" : "已驳回延期", "success");
       await loadExtensions();
     });

@@ -4,7 +4,10 @@
 const TicketView = (() => {
   const { api, el, label, formatTime, deadlineState, remaining, departments } = Hotline;
 
-  const REASON_LABELS = { dispatch: "派单说明", extension_approved: "审批意见", extension_rejected: "审批意见" };
+  const REASON_LABELS = {
+    dispatch: "派单说明", extension_approved: "审批意见", extension_rejected: "审批意见",
+    supervision_order: "督办要求", supervision_escalated: "升级理由", supervision_closed: "办结意见",
+  };
   const DEADLINE_LABELS = { sign_by: "签收时限", reply_by: "办结时限", callback_due: "回访时限" };
 
   const PROTECTED = "（举报人信息已保护）";
@@ -22,6 +25,42 @@ const TicketView = (() => {
       running ? el("small", {}, "（" + remaining(iso) + "）") : null);
   }
 
+  // 回访: the citizen's verdict and words (masked), an unanswered call's next time, the SMS link's life.
+  function callbackDetail(action, data) {
+    const parts = [];
+    if (action === "callback") {
+      if (data.outcome === "not_callable") parts.push("无法回访：" + label("not_callable", data.not_callable_reason));
+      if (data.satisfaction) {
+        parts.push(label("satisfaction", data.satisfaction) + " · " + (data.resolved ? "已解决" : "未解决")
+          + (data.via === "link" ? " · 市民通过短信链接评价" : ""));
+      }
+      if (data.comment) parts.push("市民意见：" + data.comment);
+    }
+    if (action === "callback_attempt") {
+      parts.push("第 " + data.attempt + " 次未接通" + (data.retry_at ? "，约定 " + formatTime(data.retry_at) + " 再拨" : ""));
+    }
+    if (action === "callback_link_issued" && data.via === "sms") {
+      parts.push("已向市民发送评价短信，链接 " + formatTime(data.expires_at) + " 前有效");
+    }
+    if (action === "callback_sms_failed") parts.push("短信未能送达，回访已回到电话回访列表");
+    return parts;
+  }
+
+  // 督办单: its level, answer deadline, the department's answer, who else an escalation reached.
+  function orderDetail(action, data) {
+    const parts = [];
+    if (action === "supervision_order") {
+      parts.push(label("order_cause", data.cause) + (data.due_at ? "，请于 " + formatTime(data.due_at) + " 前反馈" : ""));
+    }
+    if (action === "supervision_answered" && data.answer) parts.push("反馈：" + data.answer);
+    if (action === "supervision_escalated") {
+      parts.push("升级为" + label("order_level", data.level) + (data.copied_to ? "，抄送" + data.copied_to : "")
+        + (data.due_at ? "，请于 " + formatTime(data.due_at) + " 前反馈" : ""));
+    }
+    if (action === "supervision_lapsed") parts.push(label("order_level", data.level) + "逾期未反馈");
+    return parts;
+  }
+
   function eventDetail(event, deptName) {
     const data = event.data || {};
     const parts = [];
@@ -36,6 +75,7 @@ const TicketView = (() => {
         parts.push((DEADLINE_LABELS[field] || field) + " " + formatTime((data.before || {})[field]) + " → " + formatTime(after));
       }
     }
+    parts.push(...callbackDetail(event.action, data), ...orderDetail(event.action, data));
     if (event.reason) parts.push((REASON_LABELS[event.action] || "理由") + "：" + event.reason);
     return parts.join("；");
   }
