@@ -108,7 +108,8 @@ ORDER BY t.created_at DESC
 LIMIT $10 OFFSET $11;
 
 -- name: count_contacts
-SELECT count(*)
+-- At most $10 + 1 rows are counted (NULL: all): a list says 超过 N 件 rather than count a huge cohort.
+SELECT count(*) FROM (SELECT 1
 FROM tickets t
 WHERE t.created_at >= $1 AND t.created_at < $2
   AND ($3::text IS NULL OR t.district_code = $3) AND ($4::text IS NULL OR t.channel = $4)
@@ -117,7 +118,8 @@ WHERE t.created_at >= $1 AND t.created_at < $2
   AND ($8::text <> 'repeat' OR t.merged_into IS NOT NULL)
   AND ($8::text <> 'online' OR t.channel IN ('web', 'app', 'wechat', 'email'))
   AND ($8::text <> 'online' OR $9::text = 'all'
-       OR t.first_response_at IS NULL OR t.first_response_at > t.created_at + interval '3 minutes');
+       OR t.first_response_at IS NULL OR t.first_response_at > t.created_at + interval '3 minutes')
+LIMIT $10::int + 1) capped;
 
 -- name: drill_rounds
 -- response: dispatch rounds judged for 响应率 (signed, or open past the sign deadline); miss: not signed in time
@@ -133,14 +135,16 @@ ORDER BY f.at DESC
 LIMIT $10 OFFSET $11;
 
 -- name: count_rounds
-SELECT count(*)
+-- At most $10 + 1 rows are counted (NULL: all): a list says 超过 N 件 rather than count a huge cohort.
+SELECT count(*) FROM (SELECT 1
 FROM metric_facts f JOIN tickets t ON t.id = f.ticket_id
 WHERE f.at >= $1 AND f.at < $2 AND f.action = 'dispatch' AND $8::text = 'response'
   AND (f.sign_outcome IN ('on_time', 'late') OR (f.sign_outcome IS NULL AND NOT (t.status = 'dispatched' AND t.sign_by > now())))
   AND ($3::text IS NULL OR f.district_code = $3) AND ($4::text IS NULL OR f.channel = $4)
   AND ($5::text IS NULL OR split_part(f.category_path, '/', 1) = $5)
   AND ($6::text[] IS NULL OR f.department = ANY ($6)) AND ($7::text IS NULL OR t.street_code = $7)
-  AND ($9::text = 'all' OR f.sign_outcome IS DISTINCT FROM 'on_time');
+  AND ($9::text = 'all' OR f.sign_outcome IS DISTINCT FROM 'on_time')
+LIMIT $10::int + 1) capped;
 
 -- name: drill_replies
 -- callback (miss: not called back), resolution and satisfaction (completed callbacks; miss: not resolved /
@@ -161,7 +165,8 @@ ORDER BY CASE WHEN $8::text = 'handling' THEN c.replied_at - c.handling_started_
 LIMIT $10 OFFSET $11;
 
 -- name: count_replies
-SELECT count(*)
+-- At most $10 + 1 rows are counted (NULL: all): a list says 超过 N 件 rather than count a huge cohort.
+SELECT count(*) FROM (SELECT 1
 FROM callbacks c
 WHERE c.replied_at >= $1 AND c.replied_at < $2
   AND ($3::text IS NULL OR c.ticket_district_code = $3) AND ($4::text IS NULL OR c.ticket_channel = $4)
@@ -171,7 +176,8 @@ WHERE c.replied_at >= $1 AND c.replied_at < $2
   AND ($8::text NOT IN ('resolution', 'satisfaction') OR c.status = 'done')
   AND ($9::text = 'all' OR CASE $8::text WHEN 'resolution' THEN NOT c.resolved
                                          WHEN 'satisfaction' THEN c.satisfaction = 'unsatisfied'
-                                         WHEN 'callback' THEN c.status <> 'done' ELSE true END);
+                                         WHEN 'callback' THEN c.status <> 'done' ELSE true END)
+LIMIT $10::int + 1) capped;
 
 -- name: drill_clocks
 -- Its own parameters: $1 district, $2 channel, $3 category, $4 departments, $5 street, $6 measure, $7 rows, $8 from.
@@ -198,7 +204,8 @@ ORDER BY 2 ASC
 LIMIT $7 OFFSET $8;
 
 -- name: count_clocks
-SELECT count(*)
+-- At most $7 + 1 rows are counted (NULL: all): a list says 超过 N 件 rather than count a huge cohort.
+SELECT count(*) FROM (SELECT 1
 FROM tickets t
 WHERE t.status IN ('dispatched', 'accepted', 'reopened')
   AND ($1::text IS NULL OR t.district_code = $1) AND ($2::text IS NULL OR t.channel = $2)
@@ -214,7 +221,8 @@ WHERE t.status IN ('dispatched', 'accepted', 'reopened')
                               WHERE w.ticket_id = t.id AND w.fired_at IS NULL AND w.cancelled_at IS NULL
                                 AND w.kind = CASE WHEN t.status = 'accepted' THEN 'reply_warning' ELSE 'sign_warning' END)
           ELSE false
-      END;
+      END
+LIMIT $7::int + 1) capped;
 
 -- name: tickets_shown
 -- What a drill-down list shows of its tickets: masked text, and a 举报's reviewed copy instead of its own.

@@ -342,6 +342,11 @@ def _excerpt(row: asyncpg.Record) -> str:
     return shown if len(shown) <= EXCERPT_CHARS else shown[:EXCERPT_CHARS] + "…"
 
 
+# A drill-down counts its tickets up to here and then says 超过 (the number clicked is the rollup's, exact): counting
+# a whole cohort of a busy month would cost more than the list.
+DRILL_COUNT_CAP = 10_000
+
+
 async def drill(conn: asyncpg.Connection, *, measure: str, part: str, days: Days | None, district: str | None,
                 channel: str | None, category: str | None, department: str | None, street: str | None,
                 page: int, page_size: int, unit_district: str | None = None) -> dict[str, Any]:
@@ -356,13 +361,13 @@ async def drill(conn: asyncpg.Connection, *, measure: str, part: str, days: Days
     if family == "clocks":
         args = (district, channel, category, departments, street, measure)
         rows = await conn.fetch(Q.drill_clocks, *args, page_size, offset)
-        total = await conn.fetchval(Q.count_clocks, *args)
+        total = await conn.fetchval(Q.count_clocks, *args, DRILL_COUNT_CAP)
     else:
         assert days is not None
         period = period_of_days(days.first, days.last)
         args = (period.start, period.end, district, channel, category, departments, street, measure, part)
         rows = await conn.fetch(getattr(Q, f"drill_{family}"), *args, page_size, offset)
-        total = await conn.fetchval(getattr(Q, f"count_{family}"), *args)
+        total = await conn.fetchval(getattr(Q, f"count_{family}"), *args, DRILL_COUNT_CAP)
     shown = {r["id"]: r for r in await conn.fetch(Q.tickets_shown, [r["ticket_id"] for r in rows])}
     items = []
     for row in rows:
@@ -374,7 +379,8 @@ async def drill(conn: asyncpg.Connection, *, measure: str, part: str, days: Days
             "department": ticket["department_name"], "excerpt": _excerpt(ticket),
         })
     return {"measure": measure, "part": part, "period": days.as_dict() if days and family != "clocks" else None,
-            "total": total, "page": page, "page_size": page_size, "items": items}
+            "total": min(total, DRILL_COUNT_CAP), "more": total > DRILL_COUNT_CAP, "page": page, "page_size": page_size,
+            "items": items}
 
 
 async def call_log(conn: asyncpg.Connection, *, day: date) -> dict[str, Any] | None:
@@ -400,7 +406,7 @@ async def wallboard(conn: asyncpg.Connection, *, day: date) -> dict[str, Any]:
     for row in overdue_rows:
         by_district[row["district_code"]] += row["overdue"]
     names = {r["code"]: r["name"] for r in await conn.fetch(Q.district_names)}
-    warned = await conn.fetchval(Q.count_clocks, None, None, None, None, None, "warned")
+    warned = await conn.fetchval(Q.count_clocks, None, None, None, None, None, "warned", None)
     return {
         "day": day.isoformat(), "updated_at": datetime.now(ZONE).isoformat(timespec="seconds"),
         "contacts": today_counts["contacts"],

@@ -179,7 +179,7 @@
     if (drill.category) scope.push(drill.category);
     if (drill.department || drill.unit_district) scope.push((drill.departmentName || drill.department) + (drill.unit_district ? "属地单位" : ""));
     if (drill.street) scope.push((state.city && (state.city.streets.find((s) => s.code === drill.street) || {}).name) || drill.street);
-    document.getElementById("drill-summary").textContent = scope.join(" · ") + " · 共 " + page.total + " 件";
+    document.getElementById("drill-summary").textContent = scope.join(" · ") + (page.more ? " · 超过 " + page.total + " 件（列出最近的 " + page.total + " 件）" : " · 共 " + page.total + " 件");
     const parts = document.getElementById("drill-parts");
     parts.hidden = !MISSES[drill.measure];
     for (const tab of parts.querySelectorAll(".tab")) {
