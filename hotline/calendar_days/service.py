@@ -12,12 +12,11 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from hotline.auth.tokens import Principal
+from hotline.auth.tokens import Principal, actor_role
 from hotline.calendar_days.schemas import DayKind
 from hotline.calendar_days.shift import DayShift
 from hotline.errors import Conflict, InvalidField, NotFound
 from hotline.sql import load_queries
-from hotline.tickets.service import actor_role
 from hotline.timers import service as timers
 from routing.calendar import WorkCalendar, statutory_workday
 from routing.sla import SlaClock, policy_for

@@ -9,13 +9,13 @@ from typing import Any
 
 import asyncpg
 
-from hotline.auth.tokens import SYSTEM, Principal
+from hotline.auth.tokens import SYSTEM, Principal, actor_role
 from hotline.errors import Conflict, Forbidden, NotFound
 from hotline.intake.pii import mask_text
 from hotline.intake.redact import redact
 from hotline.sql import load_queries
 from hotline.tickets.protection import is_protected, reporter_of
-from hotline.tickets.service import actor_role, record_event
+from hotline.tickets.service import record_event
 from routing.sla import SlaClock
 
 Q = load_queries(__file__)

@@ -9,14 +9,13 @@ from typing import Any
 
 import asyncpg
 
-from hotline.auth.tokens import Principal
+from hotline.auth.tokens import Principal, actor_role
 from hotline.errors import Conflict
 from hotline.intake.address import Gazetteer
 from hotline.intake.normalise import normalise_text
 from hotline.intake.pii import mask_text
 from hotline.intake.schemas import SubmissionIn
 from hotline.sql import load_queries
-from hotline.tickets.service import actor_role
 
 Q = load_queries(__file__)
 HEADS = ("type", "category", "urgency")

@@ -12,7 +12,10 @@ from hotline.seeds.city import seed_categories, seed_city
 from hotline.seeds.demo_story import play_demo_story
 from hotline.seeds.demo_tickets import seed_demo_tickets
 from hotline.seeds.users import seed_demo_users
+from hotline.sql import load_queries
 from routing.sla import SlaClock
+
+Q = load_queries(__file__, "inventory.sql")
 
 
 async def seed_all(conn: asyncpg.Connection, settings: Settings) -> dict:
@@ -29,4 +32,5 @@ async def seed_all(conn: asyncpg.Connection, settings: Settings) -> dict:
         )
         if summary["demo_tickets"]:
             summary["demo_story"] = await play_demo_story(conn, sla=SlaClock.from_seed())
+        summary["inventory"] = dict(await conn.fetchrow(Q.city_inventory))
     return summary

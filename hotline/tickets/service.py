@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 
-from hotline.auth.tokens import Principal
+from hotline.auth.tokens import Principal, actor_role  # actor_role re-exported for older callers
 from hotline.errors import Forbidden, InvalidField, NotFound
 from hotline.intake.pii import parse_id_number, parse_phone
 from hotline.sql import load_queries
@@ -16,10 +16,6 @@ from hotline.tickets.states import next_status
 
 Q = load_queries(__file__)
 PAGE_SIZE_MAX = 100
-
-
-def actor_role(actor: Principal | None) -> str:
-    return actor.role if actor else "public"
 
 
 async def record_event(

@@ -63,5 +63,20 @@ def test_serve_prepares_a_fresh_city_and_user_add_joins_it(tmp_path: Path):
     if postmaster is not None and not stopped:
         postmaster.terminate()  # the test's own leak, not the next run's
     assert "demo accounts" in output and "agent01" in output
+    assert "demo city 温州市: 12 districts" in output  # what the city holds, not what this run added
+    assert "The files belonging to this database system" not in output  # initdb's own report stays out
     assert server.returncode == 0, output[-2000:]
     assert stopped and not (tmp_path / "var" / "pg" / "postmaster.pid").exists()  # PostgreSQL shut down cleanly
+
+
+def test_serve_on_an_unmigrated_folder_says_what_to_run_in_one_line(tmp_path: Path):
+    env = {**os.environ, "HOTLINE_DATA_DIR": str(tmp_path / "var"), "HOTLINE_LOAD_MODELS": "false"}
+    env.pop("HOTLINE_DATABASE_URL", None)
+    served = subprocess.run([*HOTLINE, "serve", "--port", str(free_port())], env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert served.returncode == 2, served.stdout + served.stderr
+    assert "Traceback" not in served.stderr
+    said = [line for line in served.stderr.splitlines() if line.startswith("hotline:")]
+    assert said == ["hotline: the database has no tables yet: run `hotline migrate && hotline seed` first "
+                    "(or `hotline serve --prepare`, which also trains the models)"]
+    assert not (tmp_path / "var" / "pg" / "postmaster.pid").exists()  # the PostgreSQL it started is stopped

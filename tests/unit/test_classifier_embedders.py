@@ -32,3 +32,15 @@ def test_st_spec_with_a_missing_folder_is_refused():
     with pytest.raises(ValueError, match="not found"):
         load_embedder("st:/nonexistent/model")
 
+
+
+def test_search_routing_and_the_classifier_share_one_embedder_per_process():
+    """One model in memory per process: the E5 engine is ~100 MB and was loaded twice (search and routing)."""
+    from classifier.features import MessageVectorizer
+    from routing.model import _sentence_embedder
+
+    search = load_embedder("hashing:64")
+    assert _sentence_embedder("hashing:64") is search
+    vectorizer = MessageVectorizer(embedder="hashing:64").fit(["停水了", "路灯不亮", "噪音扰民"])
+    assert vectorizer.embedder_ is search
+    assert load_embedder("hashing:32") is not search
