@@ -101,3 +101,121 @@ def metric_values(counts: Mapping[str, float | None]) -> dict[str, float | int |
         else:
             values[metric.name] = int(numerator or 0)
     return values
+
+
+# The command view (督办 数据驾驶舱) and the public ranking read daily rollups (migration 0019) whose counts are
+# named below; each figure is defined once here, in the words the supervisor and the public read on hover.
+ONLINE_CHANNELS = ("web", "app", "wechat", "email")
+ONLINE_RESPONSE_MINUTES = 3  # GB/T 33358-2016: online (non-phone) contacts get a response within 3 minutes
+
+ROLLUP_COUNTS = (
+    "contacts", "repeat_contacts", "consultations", "direct_answers",
+    "online_contacts", "online_responded", "online_on_time", "online_response_s",
+    "dispatches", "first_dispatches", "first_dispatches_kept", "returns", "signs", "signs_on_time",
+    "rounds", "rounds_on_time", "rounds_open",
+    "replies", "replies_on_time", "handled", "handling_s", "callbacks_done", "not_callable", "callbacks_pending",
+    "satisfied", "resolved", "reopened", "appeals_upheld",
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of the command view: how it is formed from rollup counts, what it aims at, and which tickets
+    lie behind it (`drill`: the measure of /api/v1/command/tickets, and the part that falls short)."""
+
+    name: str
+    label: str
+    kind: Literal["count", "rate", "hours", "minutes"]
+    numerator: str
+    denominator: str | None
+    definition: str  # Chinese, shown on hover
+    better: Literal["up", "down"] | None
+    target: tuple[str, float] | None = None  # ("at_least", 0.95) | ("vs_previous", 0.9): at most 90 % of last period
+    target_text: str | None = None
+    drill: tuple[str, str] = ("contacts", "all")
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("contacts", "受理量", "count", "contacts", None,
+           "本期受理的诉求件数（电话、网站、APP、微信、信件、来访、110转办、电子邮件各渠道，按受理时间计）。", None,
+           drill=("contacts", "all")),
+    Figure("response_rate", "响应率", "rate", "rounds_on_time", "rounds_due",
+           "本期派出的工单中，承办单位在签收时限内签收的比例。被退回（退单）或合并的那次派单不计，改派后按新一轮计；"
+           "尚未签收且未到签收时限的暂不计入。", "up", ("at_least", 1.0), "100%（每件在时限内签收）",
+           ("response", "miss")),
+    Figure("resolution_rate", "解决率", "rate", "resolved", "callbacks_done",
+           "本期答复的工单中，回访时市民表示问题已解决的件数 ÷ 已完成回访的件数。", "up", ("at_least", 0.9),
+           "≥ 90%（本中心设定）", ("resolution", "miss")),
+    Figure("satisfaction_rate", "满意率", "rate", "satisfied", "callbacks_done",
+           "本期答复的工单中，回访评价为“满意”或“基本满意”的件数 ÷ 已完成回访的件数。", "up", ("at_least", 0.95),
+           "≥ 95%", ("satisfaction", "miss")),
+    Figure("callback_rate", "回访率", "rate", "callbacks_done", "replies",
+           "本期答复的工单中已完成回访（接通并评价）的件数 ÷ 本期答复件数。无法回访的（匿名、无号码、拒绝、三次未接通）"
+           "单独列出，仍计入分母。", "up", ("at_least", 1.0), "100%", ("callback", "miss")),
+    Figure("handling_hours", "平均办理时长", "hours", "handling_s", "handled",
+           "本期答复的工单，从该轮派单（或重办）到办结答复的平均小时数（自然时间）。", "down", ("vs_previous", 0.9),
+           "比上期缩短 10%", ("handling", "all")),
+    Figure("repeat_contact_rate", "重复来电率", "rate", "repeat_contacts", "contacts",
+           "本期受理的诉求中，被座席确认为重复诉求并合并到已有工单的件数 ÷ 本期受理件数。", "down",
+           ("vs_previous", 0.5), "比上期减半", ("repeat", "all")),
+    Figure("online_response_rate", "网络渠道3分钟响应率", "rate", "online_on_time", "online_contacts",
+           "网站、APP、微信、电子邮件受理的诉求中，3 分钟内有工作人员首次处理（确认分类、答复、派单或合并）的比例"
+           "（GB/T 33358-2016 要求网络渠道 3 分钟内响应）。", "up", ("at_least", 1.0), "100%（3 分钟内）",
+           ("online", "miss")),
+)
+FIGURE_NAMES = tuple(f.name for f in FIGURES)
+
+
+def figure_values(counts: Mapping[str, float | None]) -> dict[str, float | int | None]:
+    """Each figure's value from a group's rollup counts (missing counts are 0)."""
+    values: dict[str, float | int | None] = {}
+    for figure in FIGURES:
+        numerator = counts.get(figure.numerator) or 0
+        denominator = counts.get(figure.denominator) or 0 if figure.denominator else None
+        if figure.kind == "count":
+            values[figure.name] = int(numerator)
+        elif figure.kind == "rate":
+            values[figure.name] = rate(numerator, denominator)
+        else:  # a mean of seconds
+            scale = 3600 if figure.kind == "hours" else 60
+            values[figure.name] = round(numerator / denominator / scale, 2) if denominator else None
+    return values
+
+
+def target_met(figure: Figure, value: float | None, previous: float | None) -> bool | None:
+    """Whether a figure meets its target; None when it has no target or nothing to judge by."""
+    if figure.target is None or value is None:
+        return None
+    kind, bound = figure.target
+    if kind == "at_least":
+        return value >= bound
+    if previous is None:
+        return None
+    return value <= previous * bound
+
+
+# 红黑榜: departments and districts ranked monthly by the three rates (三率, as Beijing's 接诉即办 ranks them).
+RANKING_WEIGHTS = {"response_rate": 0.10, "resolution_rate": 0.45, "satisfaction_rate": 0.45}
+RANKING_MIN_ROUNDS = 5  # dispatched tickets judged for 响应率 in the month
+RANKING_MIN_CALLBACKS = 5  # completed callbacks in the month
+RANKING_LIST_SIZE = 3  # 红榜: among the first three ranks; 黑榜: the last three
+RANKING_RED_SCORE = 90.0  # a 红榜 place needs this score too
+RANKING_BLACK_SCORE = 70.0  # below it a unit is on the 黑榜 whatever its rank
+RANKING_RULES = (
+    "每月对承办单位（市级部门）和区县分别排名，依据“三率”：响应率、解决率、满意率。",
+    "综合得分 = 响应率 × 10% + 解决率 × 45% + 满意率 × 45%（百分制，保留两位小数）。",
+    f"当月派单少于 {RANKING_MIN_ROUNDS} 件或完成回访少于 {RANKING_MIN_CALLBACKS} 件的单位样本不足，不参加排名，单独列出。",
+    "得分相同的名次并列，下一名次顺延（如 1、1、3）。",
+    f"红榜：排名前 {RANKING_LIST_SIZE} 名且综合得分不低于 {RANKING_RED_SCORE:.0f} 分；黑榜：参加排名的单位多于 "
+    f"{2 * RANKING_LIST_SIZE} 个时排名后 {RANKING_LIST_SIZE} 名，以及综合得分低于 {RANKING_BLACK_SCORE:.0f} 分的单位"
+    "（并列的一并列入）。",
+    "区县的“三率”按属地承办单位（区县政府及其部门、街道乡镇）办理的工单计算。",
+    "举报件不计入公开数据，以保护举报人；公开页面只有汇总数字，没有任何个人信息和诉求内容。",
+)
+
+
+def ranking_score(values: Mapping[str, float | None]) -> float | None:
+    """The composite of the three rates in points (0-100), or None when one of them has nothing to measure."""
+    if any(values.get(name) is None for name in RANKING_WEIGHTS):
+        return None
+    return round(100 * sum(weight * values[name] for name, weight in RANKING_WEIGHTS.items()), 2)

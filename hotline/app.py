@@ -13,10 +13,11 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from hotline.api import (
-    admin_audit, admin_users, audit, auth, calendar, callbacks, console, cti, departments, dispatch, health,
-    hot_issues, knowledge, metrics, open311, open311_keys, public, routing_rules, sla, sms, submissions, supervision,
-    tickets,
+    admin_audit, admin_users, audit, auth, calendar, callbacks, command, console, cti, departments, dispatch,
+    health, hot_issues, knowledge, metrics, open311, open311_keys, public, routing_rules, sla, sms, submissions,
+    supervision, tickets,
 )
+from hotline.command.live import WallboardHub
 from hotline.cti.stream import CallHub
 from hotline.api.deps import refuse_nul_parameters
 from hotline.config import Settings
@@ -117,10 +118,13 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.runtime = runtime
         app.state.sessions = SessionChecker()
         app.state.cti_hub = CallHub(settings.database_url)  # listens only once a console opens its call stream
+        app.state.wallboard = WallboardHub(database_url=settings.database_url, read_pool=read_pool,
+                                           embedder=lambda: runtime.knowledge.index.embedder.name)
         try:
             yield
         finally:
             await app.state.cti_hub.close()
+            await app.state.wallboard.close()
             if read_pool is not pool:
                 await read_pool.close()
             await pool.close()
@@ -136,7 +140,7 @@ def create_app(settings: Settings) -> FastAPI:
                        larger_for={knowledge.IMPORT_PATH: knowledge.IMPORT_MAX_BYTES})
     for module in (auth, submissions, tickets, dispatch, sla, knowledge, departments, open311, health, callbacks,
                    metrics, public, audit, hot_issues, routing_rules, calendar, open311_keys, admin_users, sms,
-                   supervision, admin_audit, cti, console):
+                   supervision, admin_audit, cti, console, command):
         app.include_router(module.router)
     app.include_router(pages.router)
 

@@ -494,14 +494,18 @@ _mount_model_commands()
 def bench_metrics(
     tickets: int = typer.Option(100_000, help="tickets seeded over the past year"),
     group_by: str = typer.Option("department", "--group-by", help="department|channel|category|district"),
+    reuse: bool = typer.Option(False, "--reuse", help="time the database an earlier run seeded with as many tickets"),
+    runs: int = typer.Option(20, min=3, help="timed calls per view"),
 ) -> None:
-    """N tickets with their event log seeded in SQL; times the 30-day metrics: {"tickets","p50_ms","p95_ms"}."""
+    """N tickets with their event log seeded in SQL; times the 30-day report and every command view:
+    {"tickets", "views": {name: {"p50_ms", "p95_ms"}}, "worst_p95_ms", ...}."""
     from hotline.bench.metrics import run_metrics_bench
     from hotline.callbacks.metrics import GROUP_BY
 
     if group_by not in GROUP_BY:
         raise typer.BadParameter(f"must be one of {', '.join(GROUP_BY)}", param_hint="--group-by")
-    result = asyncio.run(run_metrics_bench(_database(_settings()), tickets=tickets, group_by=group_by))
+    result = asyncio.run(run_metrics_bench(_database(_settings()), tickets=tickets, group_by=group_by, reuse=reuse,
+                                           runs=runs, progress=lambda step: typer.echo(step, err=True)))
     typer.echo(json.dumps(result))
 
 

@@ -53,8 +53,10 @@ AGENT = Workspace("/agent", "座席工作台", frozenset({"agent", "supervisor",
 CALLBACKS = Workspace("/callbacks", "回访工作台", frozenset({"agent", "supervisor", "admin"}))
 DEPARTMENT = Workspace("/department", "承办单位工作台", frozenset({"department"}))
 SUPERVISOR = Workspace("/supervisor", "督办中心", frozenset({"supervisor", "admin"}))
+COMMAND = Workspace("/command", "数据驾驶舱", frozenset({"supervisor", "admin"}))
+WALLBOARD = Workspace("/command/wallboard", "大屏", COMMAND.roles)  # opened from the command view, not the menu
 ADMIN = Workspace("/admin", "系统管理", frozenset({"admin"}))
-WORKSPACES = (AGENT, CALLBACKS, DEPARTMENT, SUPERVISOR, ADMIN)
+WORKSPACES = (AGENT, CALLBACKS, DEPARTMENT, SUPERVISOR, COMMAND, ADMIN)
 HOME_BY_ROLE = {"agent": AGENT.path, "department": DEPARTMENT.path, "supervisor": SUPERVISOR.path,
                 "admin": ADMIN.path}
 
@@ -93,7 +95,7 @@ async def not_found_page(request: Request, *, status_code: int = 404) -> HTMLRes
 
 def _landing(principal: Principal, requested: str | None) -> str:
     """Where to go after login: the page asked for if this role may open it, else the role's home."""
-    for workspace in WORKSPACES:
+    for workspace in (*WORKSPACES, WALLBOARD):
         if requested == workspace.path and principal.role in workspace.roles:
             return workspace.path
     return HOME_BY_ROLE.get(principal.role, "/")
@@ -184,6 +186,25 @@ async def supervisor_dashboard(request: Request, conn: Conn) -> Response:
 @router.get("/admin", response_class=HTMLResponse)
 async def admin_workspace(request: Request) -> Response:
     return await _workspace_page(request, ADMIN, "admin.html")
+
+
+@router.get("/command", response_class=HTMLResponse)
+async def command_view(request: Request, conn: Conn) -> Response:
+    return await _workspace_page(request, COMMAND, "command.html", districts=await city.districts(conn))
+
+
+@router.get("/command/wallboard", response_class=HTMLResponse)
+async def wallboard(request: Request) -> Response:
+    return await _workspace_page(request, WALLBOARD, "wallboard.html")
+
+
+@router.get("/ranking", response_class=HTMLResponse)
+async def public_ranking(request: Request) -> Response:
+    """向社会公布: the monthly ranking for anyone, reached from the portal without a login."""
+    principal = await session_principal(request)
+    response = _render(request, "ranking.html", principal)
+    forget_stale_session(request, response, principal)
+    return response
 
 
 @router.get("/callback/{token}", response_class=HTMLResponse)
