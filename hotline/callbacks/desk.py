@@ -12,12 +12,12 @@ import asyncpg
 from hotline import clock
 from hotline.audit.service import log_access
 from hotline.auth.tokens import Principal
-from hotline.callbacks.service import callback_ticket, default_retry_at, lock_due_callback, token_hash
+from hotline.callbacks.service import default_retry_at, lock_due_callback, token_hash
 from hotline.errors import InvalidField, NotFound
 from hotline.intake.pii import mask, mask_text
 from hotline.sms import service as sms
 from hotline.sql import load_queries
-from hotline.tickets.service import record_event
+from hotline.tickets.service import record_event, ticket_for_action
 
 Q = load_queries(__file__, "desk.sql")
 LISTS = ("due", "overdue", "retry", "sms")
@@ -80,7 +80,7 @@ async def desk_detail(conn: asyncpg.Connection, *, ticket_number: str) -> dict[s
 
 async def reveal_for_call(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal) -> dict[str, Any]:
     """The citizen's number for the callback call; the access row (reason 回访) is written before it is shown."""
-    ticket = await callback_ticket(conn, ticket_number)
+    ticket = await ticket_for_action(conn, ticket_number)
     await lock_due_callback(conn, ticket)
     phone = (await conn.fetchrow(Q.desk_ticket, ticket_number))["citizen_phone"]
     if not phone:
@@ -94,7 +94,7 @@ async def send_link_by_sms(
 ) -> dict[str, Any]:
     """「改发短信回访」: a fresh one-time link queued as an SMS; the callback leaves the phone lists until the link
     is answered or expires (or the SMS cannot be delivered). An older link dies."""
-    ticket = await callback_ticket(conn, ticket_number)
+    ticket = await ticket_for_action(conn, ticket_number)
     callback = await lock_due_callback(conn, ticket)
     contact = await conn.fetchrow(Q.desk_ticket, ticket_number)
     if not sms.is_mobile(contact["citizen_phone"]):

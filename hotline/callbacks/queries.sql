@@ -1,7 +1,3 @@
--- name: ticket_for_callback
-SELECT id, ticket_number, status, type, urgency, lead_department, sign_by, reply_by
-FROM tickets WHERE ticket_number = $1;
-
 -- name: ticket_contact
 SELECT anonymous, coalesce(citizen_phone, '') <> '' AS has_phone FROM tickets WHERE id = $1;
 

@@ -21,7 +21,7 @@ from hotline.intake.pii import mask_text
 from hotline.intake.redact import redact
 from hotline.sql import load_queries
 from hotline.tickets.protection import is_protected, reporter_of
-from hotline.tickets.service import record_event, transition
+from hotline.tickets.service import record_event, ticket_for_action, transition
 from hotline.timers import service as timers
 from routing.calendar import WorkCalendar
 from routing.sla import SlaClock
@@ -43,13 +43,6 @@ def _now() -> datetime:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-async def callback_ticket(conn: asyncpg.Connection, ticket_number: str) -> asyncpg.Record:
-    ticket = await conn.fetchrow(Q.ticket_for_callback, ticket_number)
-    if ticket is None:
-        raise NotFound(f"ticket {ticket_number} not found", field="ticket_number")
-    return ticket
 
 
 async def open_callback(conn: asyncpg.Connection, *, ticket_id: int, calendar: WorkCalendar) -> asyncpg.Record:
@@ -139,7 +132,7 @@ async def record_callback(
             raise InvalidField("resolved", "required when reached is true")
         if satisfaction is None:
             raise InvalidField("satisfaction", "required when reached is true")
-    ticket = await callback_ticket(conn, ticket_number)
+    ticket = await ticket_for_action(conn, ticket_number)
     callback = await lock_due_callback(conn, ticket)
     if not reached:
         attempts = await conn.fetchval(Q.count_attempt, callback["id"])
@@ -167,7 +160,7 @@ async def record_callback(
 
 async def issue_link(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal) -> tuple[str, datetime]:
     """A fresh one-time token for the citizen's link (SMS / app); only its hash is kept, an older link dies."""
-    ticket = await callback_ticket(conn, ticket_number)
+    ticket = await ticket_for_action(conn, ticket_number)
     callback = await lock_due_callback(conn, ticket)
     token = secrets.token_urlsafe(24)
     await conn.execute(Q.set_token, callback["id"], token_hash(token))
@@ -211,7 +204,7 @@ async def reopen_ticket(
     conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, reason: str, sla: SlaClock,
 ) -> None:
     """重办: back to the lead department with new deadlines; it must sign again, and a 督办单 is issued."""
-    ticket = await callback_ticket(conn, ticket_number)
+    ticket = await ticket_for_action(conn, ticket_number)
     callback = await _reviewable(conn, ticket)
     due = sla.deadlines(_now(), ticket["type"], ticket["urgency"])
     # The round's old deadlines go into the event: the metrics judge earlier signs against them.
@@ -235,7 +228,7 @@ async def reopen_ticket(
 
 async def uphold_appeal(conn: asyncpg.Connection, *, ticket_number: str, actor: Principal, reason: str) -> None:
     """申诉成立: the department's appeal against the citizen's verdict is accepted and the ticket closes."""
-    ticket = await callback_ticket(conn, ticket_number)
+    ticket = await ticket_for_action(conn, ticket_number)
     callback = await _reviewable(conn, ticket)
     await transition(conn, ticket_id=ticket["id"], action="close", actor=actor, reason=reason,
                      data={"callback_id": callback["id"], "appeal_upheld": True})

@@ -16,7 +16,7 @@ from hotline.intake.pii import mask_text
 from hotline.intake.redact import redact
 from hotline.sql import load_queries
 from hotline.tickets.protection import is_protected, reporter_of
-from hotline.tickets.service import record_event
+from hotline.tickets.service import record_event, ticket_for_action
 from routing.sla import SlaClock
 
 Q = load_queries(__file__)
@@ -97,9 +97,7 @@ async def issue_order(
     """A manual order to the ticket's lead department, logged on the ticket."""
     if actor.role not in ("supervisor", "admin"):
         raise Forbidden("only a supervisor issues supervision orders", role=actor.role)
-    ticket = await conn.fetchrow(Q.ticket_for_callback, ticket_number)
-    if ticket is None:
-        raise NotFound(f"ticket {ticket_number} not found", field="ticket_number")
+    ticket = await ticket_for_action(conn, ticket_number)
     if ticket["lead_department"] is None:
         raise Conflict(f"ticket {ticket_number} has no lead department to supervise", current_status=ticket["status"])
     return await open_order(conn, ticket_id=ticket["id"], ticket_status=ticket["status"],

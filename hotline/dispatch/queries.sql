@@ -1,8 +1,3 @@
--- name: ticket_for_action
-SELECT id, ticket_number, status, type, urgency, category_path, lead_department, sign_by, reply_by,
-       original_reply_by, received_at
-FROM tickets WHERE ticket_number = $1;
-
 -- name: holds_ticket
 SELECT role FROM ticket_departments WHERE ticket_id = $1 AND department_code = $2 AND active;
 

@@ -18,7 +18,7 @@ from hotline.errors import Conflict, Forbidden, InvalidField, NotFound
 from hotline.sms.service import queue_ticket_notice
 from hotline.sql import load_queries
 from hotline.tickets import protection
-from hotline.tickets.service import record_event, transition
+from hotline.tickets.service import record_event, ticket_for_action, transition
 from hotline.timers import service as timers
 from routing.sla import SlaClock
 
@@ -27,13 +27,6 @@ Q = load_queries(__file__)
 
 def _now() -> datetime:
     return clock.now()  # the real time, or the demo story's moment
-
-
-async def ticket_for_action(conn: asyncpg.Connection, ticket_number: str) -> asyncpg.Record:
-    ticket = await conn.fetchrow(Q.ticket_for_action, ticket_number)
-    if ticket is None:
-        raise NotFound(f"ticket {ticket_number} not found", field="ticket_number")
-    return ticket
 
 
 async def _require_lead(conn: asyncpg.Connection, ticket: asyncpg.Record, actor: Principal) -> None:

@@ -1,13 +1,14 @@
--- name: record_contact
+-- name: record_contact (named parameters)
 -- A new contact in one statement (one round trip, one plan): claim the (channel, external_id) key and, only
 -- when the claim is new, insert the ticket with its model suggestions, its receive event and the timer that
 -- asks a worker to embed it. No row back means the key was already taken: read `existing_submission`.
 -- JSON columns travel as text arrays (a list of lists would read as a 2-D array).
--- $7 is a category the caller chose (kept as given), $8 one a model suggested (kept only if in our tree);
--- $34 the dispatch-history model's version when it took part in the routing (NULL: rules alone).
+-- category_chosen is a category the caller chose (kept as given), category_suggested one a model suggested
+-- (kept only if in our tree); routes_model the dispatch-history model's version when it took part in the
+-- routing (NULL: rules alone).
 WITH claim AS (
     INSERT INTO submissions (channel, external_id, payload_hash, received_at, ticket_id)
-    VALUES ($1, $2, $3, $4, nextval(pg_get_serial_sequence('tickets', 'id')))
+    VALUES (:channel, :external_id, :payload_hash, :received_at, nextval(pg_get_serial_sequence('tickets', 'id')))
     ON CONFLICT (channel, external_id) DO NOTHING
     RETURNING ticket_id
 ), ticket AS (
@@ -16,26 +17,30 @@ WITH claim AS (
         address, district_code, street_code, citizen_name, citizen_phone, citizen_id_number,
         anonymous, confidential, received_at)
     SELECT claim.ticket_id,
-           to_char($4::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD')
+           to_char(:received_at::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD')
                || lpad(nextval('ticket_number_seq')::text, 6, '0'),
-           $1, $5, $6, coalesce($7, (SELECT path FROM categories WHERE path = $8)), $9, $10, $11, $12,
-           $13, $14, $15, $16, $17, $18, $19, $20, $4
+           :channel, :type, :urgency,
+           coalesce(:category_chosen, (SELECT path FROM categories WHERE path = :category_suggested)),
+           :title, :content, :content_masked, :pii_kinds, :address, :district_code, :street_code,
+           :citizen_name, :citizen_phone, :citizen_id_number, :anonymous, :confidential, :received_at
     FROM claim
     RETURNING id, ticket_number, status
 ), suggestions AS (
     INSERT INTO classification_suggestions (ticket_id, head, label, confidence, top3, abstain, model_version)
-    SELECT ticket.id, s.head, s.label, s.confidence, s.top3::jsonb, s.abstain, $26
-    FROM ticket, unnest($21::text[], $22::text[], $23::real[], $24::text[], $25::boolean[])
+    SELECT ticket.id, s.head, s.label, s.confidence, s.top3::jsonb, s.abstain, :classifier_version
+    FROM ticket, unnest(:suggestion_heads::text[], :suggestion_labels::text[], :suggestion_confidences::real[],
+                        :suggestion_top3::text[], :suggestion_abstains::boolean[])
                  AS s(head, label, confidence, top3, abstain)
 ), routes AS (
     INSERT INTO routing_suggestions (ticket_id, rank, department_code, score, reasons, model_version)
-    SELECT ticket.id, r.rank, r.department_code, r.score, r.reasons::jsonb, $34
-    FROM ticket, unnest($27::text[], $28::real[], $29::text[]) WITH ORDINALITY
+    SELECT ticket.id, r.rank, r.department_code, r.score, r.reasons::jsonb, :routes_model
+    FROM ticket, unnest(:route_departments::text[], :route_scores::real[], :route_reasons::text[]) WITH ORDINALITY
                  AS r(department_code, score, reasons, rank)
 ), event AS (
     INSERT INTO ticket_events (ticket_id, action, from_status, to_status, actor_user_id, actor_role,
                                actor_department, data)
-    SELECT ticket.id, 'receive', NULL, 'received', $30, $31, $32, $33 FROM ticket
+    SELECT ticket.id, 'receive', NULL, 'received', :actor_user_id, :actor_role, :actor_department, :event_data
+    FROM ticket
 ), enrichment AS (
     INSERT INTO timers (ticket_id, kind, due_at) SELECT ticket.id, 'enrich', now() FROM ticket
 )

@@ -101,18 +101,24 @@ async def record_submission(
     citizen = sub.citizen
     suggested = _confident_labels(classification)
     routes = routes or []
-    ticket = await conn.fetchrow(
-        Q.record_contact, sub.channel, sub.external_id, prepared.payload_hash, prepared.received_at,
-        suggested.get("type"), suggested.get("urgency", "normal"), category_path, suggested.get("category"),
-        prepared.title, prepared.content, prepared.content_masked, prepared.pii_kinds, prepared.address,
-        prepared.district_code, prepared.street_code, citizen.name, citizen.phone, citizen.id_number,
-        citizen.anonymous, citizen.confidential, *_suggestion_columns(classification),
-        [r["department"] for r in routes], [float(r["score"]) for r in routes],
-        [json.dumps(r["reasons"], ensure_ascii=False) for r in routes],
-        actor.user_id if actor else None, actor_role(actor), actor.department_code if actor else None,
-        {"channel": sub.channel, "external_id": sub.external_id, "pii_found": prepared.pii_kinds,
-         **({"call_id": sub.call_id} if sub.call_id else {})}, routes_model,
-    )
+    heads, labels, confidences, top3, abstains, classifier_version = _suggestion_columns(classification)
+    ticket = await conn.fetchrow(Q.record_contact, *Q.record_contact.args(
+        channel=sub.channel, external_id=sub.external_id, payload_hash=prepared.payload_hash,
+        received_at=prepared.received_at, type=suggested.get("type"), urgency=suggested.get("urgency", "normal"),
+        category_chosen=category_path, category_suggested=suggested.get("category"),
+        title=prepared.title, content=prepared.content, content_masked=prepared.content_masked,
+        pii_kinds=prepared.pii_kinds, address=prepared.address, district_code=prepared.district_code,
+        street_code=prepared.street_code, citizen_name=citizen.name, citizen_phone=citizen.phone,
+        citizen_id_number=citizen.id_number, anonymous=citizen.anonymous, confidential=citizen.confidential,
+        suggestion_heads=heads, suggestion_labels=labels, suggestion_confidences=confidences,
+        suggestion_top3=top3, suggestion_abstains=abstains, classifier_version=classifier_version,
+        route_departments=[r["department"] for r in routes], route_scores=[float(r["score"]) for r in routes],
+        route_reasons=[json.dumps(r["reasons"], ensure_ascii=False) for r in routes], routes_model=routes_model,
+        actor_user_id=actor.user_id if actor else None, actor_role=actor_role(actor),
+        actor_department=actor.department_code if actor else None,
+        event_data={"channel": sub.channel, "external_id": sub.external_id, "pii_found": prepared.pii_kinds,
+                    **({"call_id": sub.call_id} if sub.call_id else {})},
+    ))
     if ticket is not None:
         return ticket, True
     existing = await conn.fetchrow(Q.existing_submission, sub.channel, sub.external_id)

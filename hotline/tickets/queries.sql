@@ -1,3 +1,9 @@
+-- name: ticket_for_action
+-- The ticket a state-changing action works on, by its number (dispatch, callbacks, 督办单 alike).
+SELECT id, ticket_number, status, type, urgency, category_path, lead_department, sign_by, reply_by,
+       original_reply_by, received_at
+FROM tickets WHERE ticket_number = $1;
+
 -- name: lock_ticket
 SELECT id, ticket_number, status, type, urgency, lead_department, confidential
 FROM tickets WHERE id = $1 FOR UPDATE;

@@ -37,6 +37,14 @@ async def record_events(conn: asyncpg.Connection, *, events: list[dict[str, Any]
         for e in events])
 
 
+async def ticket_for_action(conn: asyncpg.Connection, ticket_number: str) -> asyncpg.Record:
+    """The ticket an action (classify, dispatch, sign, reply, call back, reopen, supervise ...) works on."""
+    ticket = await conn.fetchrow(Q.ticket_for_action, ticket_number)
+    if ticket is None:
+        raise NotFound(f"ticket {ticket_number} not found", field="ticket_number")
+    return ticket
+
+
 async def transition(
     conn: asyncpg.Connection, *, ticket_id: int, action: str, actor: Principal | None,
     reason: str | None = None, data: dict[str, Any] | None = None,

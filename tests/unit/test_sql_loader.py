@@ -12,3 +12,20 @@ def test_blocks_split_on_name_markers():
 def test_duplicate_names_are_refused():
     with pytest.raises(ValueError, match="defined twice"):
         parse_queries("-- name: a\nSELECT 1;\n-- name: a\nSELECT 2;")
+
+
+def test_named_parameters_become_positions_and_values_go_by_name():
+    queries = parse_queries(
+        "-- name: claim (named parameters)\n"
+        "SELECT :channel::text, '10:30', :at::timestamptz, :channel || 'x' -- note: kept\n")
+    claim = queries["claim"]
+    assert claim == "SELECT $1::text, '10:30', $2::timestamptz, $1 || 'x' -- note: kept"
+    assert claim.names == ("channel", "at")
+    assert claim.args(at="2026-12-03", channel="phone") == ["phone", "2026-12-03"]
+    with pytest.raises(TypeError, match=r"missing \['at', 'channel'\], unknown \['chanel'\]"):
+        claim.args(chanel="phone")
+
+
+def test_a_named_query_may_not_mix_in_positions():
+    with pytest.raises(ValueError, match="named parameters"):
+        parse_queries("-- name: mixed (named parameters)\nSELECT :a, $2\n")
