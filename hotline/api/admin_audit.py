@@ -29,7 +29,7 @@ class AdminChangeOut(BaseModel):
 
 @router.get("", response_model=list[AdminChangeOut])
 async def admin_changes(
-    conn: ReadConn, _: Admin, area: Literal[audit.ADMIN_AREAS] | None = None,  # type: ignore[valid-type]
+    _: Admin, conn: ReadConn, area: Literal[audit.ADMIN_AREAS] | None = None,  # type: ignore[valid-type]
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[AdminChangeOut]:
     return [AdminChangeOut(**dict(r)) for r in await audit.admin_changes(conn, area=area, limit=limit)]

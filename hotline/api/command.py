@@ -72,31 +72,31 @@ async def _read(conn, work):
 
 
 @router.get("/command/tiles")
-async def tiles(conn: ReadConn, _: Supervisor, days: ChosenDays, district: DistrictCode = None) -> dict[str, Any]:
+async def tiles(_: Supervisor, conn: ReadConn, days: ChosenDays, district: DistrictCode = None) -> dict[str, Any]:
     """Each figure of feedback/definitions.py with its target, the previous period and the direction."""
     return await _read(conn, lambda: service.tiles(conn, days=days[0], previous=days[1], district=district))
 
 
 @router.get("/command/trends")
-async def trends(conn: ReadConn, _: Supervisor, days: ChosenDays, district: DistrictCode = None) -> dict[str, Any]:
+async def trends(_: Supervisor, conn: ReadConn, days: ChosenDays, district: DistrictCode = None) -> dict[str, Any]:
     return await _read(conn, lambda: service.trends(conn, days=days[0], district=district))
 
 
 @router.get("/command/map")
-async def city_map(conn: ReadConn, _: Supervisor, days: ChosenDays, district: DistrictCode = None) -> dict[str, Any]:
+async def city_map(_: Supervisor, conn: ReadConn, days: ChosenDays, district: DistrictCode = None) -> dict[str, Any]:
     """Per district: contacts, satisfaction, overdue now; with a district, its streets."""
     return await _read(conn, lambda: service.city_map(conn, days=days[0], district=district))
 
 
 @router.get("/command/ranking")
-async def ranking(conn: ReadConn, _: Supervisor, month: RankingMonth) -> dict[str, Any]:
+async def ranking(_: Supervisor, conn: ReadConn, month: RankingMonth) -> dict[str, Any]:
     """The month's 红黑榜 as the centre sees it (举报 included)."""
     return await _read(conn, lambda: service.ranking(conn, month=month, public=False))
 
 
 @router.get("/command/tickets")
 async def drill(
-    conn: ReadConn, _: Supervisor, days: ChosenDays,
+    _: Supervisor, conn: ReadConn, days: ChosenDays,
     measure: Annotated[Measure, Query(description="the number's cohort")],
     part: Literal["all", "miss"] = "all",
     district: DistrictCode = None,
@@ -117,7 +117,7 @@ async def drill(
 
 
 @router.get("/command/wallboard")
-async def wallboard(conn: ReadConn, _: Supervisor) -> dict[str, Any]:
+async def wallboard(_: Supervisor, conn: ReadConn) -> dict[str, Any]:
     """The wallboard's numbers now (the page itself is pushed them; see /command/wallboard/stream)."""
     return await _read(conn, lambda: service.wallboard(conn, day=service.today()))
 

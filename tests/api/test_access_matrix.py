@@ -127,10 +127,18 @@ ACCESS = {
     ("POST", "/api/v1/quick-phrases/{phrase_id}/disable"): SUPERVISORS,
     ("GET", "/api/v1/category-templates"): OFFICE,
     ("PUT", "/api/v1/category-templates/{category_path}"): SUPERVISORS,
+    ("GET", "/api/v1/command/tiles"): SUPERVISORS,
+    ("GET", "/api/v1/command/trends"): SUPERVISORS,
+    ("GET", "/api/v1/command/map"): SUPERVISORS,
+    ("GET", "/api/v1/command/ranking"): SUPERVISORS,
+    ("GET", "/api/v1/command/tickets"): SUPERVISORS,
+    ("GET", "/api/v1/command/wallboard"): SUPERVISORS,
+    ("GET", "/api/v1/command/wallboard/stream"): SUPERVISORS,
+    ("GET", "/api/v1/public/ranking"): ANYONE,
 }
-# The live call stream never ends for a role it serves: only its refusals are walked here (tests/web/
-# test_console_call.py reads it in a browser).
-STREAMS = {("GET", "/api/v1/cti/stream")}
+# The live call stream and the wallboard's never end for a role they serve: only their refusals are walked here
+# (tests/web/test_console_call.py and tests/web/test_command_view.py read them in a browser).
+STREAMS = {("GET", "/api/v1/cti/stream"), ("GET", "/api/v1/command/wallboard/stream")}
 
 # The department probing is dept_zhzfj; the ticket is sent to zjj. It goes first, before others change the ticket.
 CALLERS = {"anonymous": None, "department": "dept_zhzfj", "agent": "agent", "supervisor": "supervisor",

@@ -7,6 +7,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,12 +41,11 @@ class LiveServer:
     app: FastAPI
 
 
-@pytest.fixture(scope="session")
-async def live_server(pg_server_url, template_db, tmp_path_factory):
-    """The real app served over HTTP by uvicorn in a thread, on a database of its own."""
-    database_url = await clone_database(pg_server_url, template_db)
+@contextmanager
+def serve(database_url: str, data_dir: Path) -> Iterator[LiveServer]:
+    """The real app served over HTTP by uvicorn in a thread on the database given, stopped at the end."""
     # The hashing embedder keeps start-up quick; the pages do not depend on search quality.
-    settings = Settings(environment="test", database_url=database_url, data_dir=tmp_path_factory.mktemp("web-var"),
+    settings = Settings(environment="test", database_url=database_url, data_dir=data_dir,
                         load_models=False, secret_key="web-test-secret-" + "x" * 32, embedder="hashing")
     app = create_app(settings)
     port = _free_port()
@@ -58,9 +59,20 @@ async def live_server(pg_server_url, template_db, tmp_path_factory):
             thread.join(timeout=30)
             pytest.fail("the live server did not start within 120 s")
         time.sleep(0.05)
-    yield LiveServer(url=f"http://127.0.0.1:{port}", database_url=database_url, app=app)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", database_url=database_url, app=app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+async def live_server(pg_server_url, template_db, tmp_path_factory):
+    """The live server most browser tests share, on a database of its own (a test that counts the whole city's
+    numbers overrides this fixture with a server of its own)."""
+    database_url = await clone_database(pg_server_url, template_db)
+    with serve(database_url, tmp_path_factory.mktemp("web-var")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ SAMPLES = [
     (re.compile(r"\{day\.isoformat\(\)\}"), "2027-01-01"),
     (re.compile(r"\{\w+_id\}"), "12"),
     (re.compile(r"\{sub\.channel\}"), "web"),
+    (re.compile(r"\{channel\}"), "phone"),
     (re.compile(r"\{sub\.external_id\}"), "c0ffee"),
 ]
 # Refusals no page can meet: Open311 clients read the API's English.

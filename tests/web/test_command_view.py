@@ -7,10 +7,23 @@ import asyncio
 import uuid
 
 import httpx
+import pytest
 
 from hotline.cti.service import create_token
 from hotline.db import connect
+from tests.conftest import clone_database
 from tests.web.api_steps import bearer, post_ok
+from tests.web.conftest import serve
+
+
+@pytest.fixture(scope="module")
+async def live_server(pg_server_url, template_db, tmp_path_factory):
+    """A server of its own: the month's figures and ranking count every ticket in the city, so the other browser
+    tests' tickets must not be among them."""
+    database_url = await clone_database(pg_server_url, template_db)
+    with serve(database_url, tmp_path_factory.mktemp("command-var")) as server:
+        yield server
+
 
 REPLY = {"content": "已安排人员现场处理，并向来电人说明情况。"}
 # Who handles what: five cases each, so every unit has enough to be ranked (feedback/definitions.py).

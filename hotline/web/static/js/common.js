@@ -168,6 +168,11 @@ const Hotline = (() => {
     [/^user '.*' is already enabled$/, () => "该账号已是启用状态（可能已由他人操作）。"],
     [/^user '.*' is already disabled$/, () => "该账号已停用（可能已由他人操作）。"],
     [/^Open311 key \d+ is already disabled$/, () => "该密钥已停用（可能已由他人操作）。"],
+    [/^PBX token \d+ is already disabled$/, () => "该电话系统令牌已停用（可能已由他人操作）。"],
+    [/^a PBX token named '(.*)' exists$/, (n) => "已有名为 " + n + " 的电话系统令牌，请换一个名称。"],
+    // the agent console
+    [/^contact \(.*\) was already added to ticket (\S*)/, (n) => "这次来电已记入工单" + (n ? " " + n : "") + "，不能重复记入。"],
+    [/^quick phrase \d+ is already disabled$/, () => "该常用语已停用（可能已由他人操作）。"],
   ];
   // Said when a refusal has no Chinese wording yet: a person never reads the API's English.
   const STATUS_TEXT = {
