@@ -156,7 +156,36 @@ async def test_the_admin_manages_an_account_and_the_calendar_through_the_pages(o
     await key_row.locator("input[name=reason]").fill("对方系统下线")
     await key_row.locator("button[data-disable-key]").click()
     await key_row.locator("td", has_text="已停用（对方系统下线）").wait_for()
+
+    # The phone system: a PBX token made (shown once) that the CTI event API takes, an extension set to an agent
+    # (a department account is refused in Chinese), and the token disabled with a reason, after which it is refused.
+    await page.fill("#pbx-form [name=name]", "市热线中心 Asterisk")
+    await page.click("#pbx-form button[type=submit]")
+    pbx_token = await page.locator("#pbx-shown [data-secret]").text_content()
+    pbx_row = page.locator("#pbx-table tbody tr[data-name='市热线中心 Asterisk']")
+    assert pbx_token.startswith((await pbx_row.locator("code").text_content()).rstrip("…"))
+    await page.fill("#extension-form [name=extension]", "8001")
+    await page.fill("#extension-form [name=username]", "dept_zjj")
+    await page.click("#extension-form button[type=submit]")
+    await toast.filter(has_text="座席账号（只有座席、督办和管理员账号接听来电）").wait_for()
+    await page.fill("#extension-form [name=username]", "agent")
+    await page.click("#extension-form button[type=submit]")
+    await page.locator("#extensions-table tbody tr[data-extension='8001']", has_text="agent").wait_for()
+    async with httpx.AsyncClient(base_url=live_server.url) as client:
+        ringing = {"event": "ringing", "call_id": "admin-test-1", "from": "13906661234", "to": "12345", "agent": "8001"}
+        sent = await client.post("/api/v1/cti/events", json=ringing, headers={"Authorization": f"Bearer {pbx_token}"})
+        assert sent.status_code == 200, sent.text
+    await page.reload()
+    await pbx_row.locator("td", has_text="尚未使用").wait_for(state="detached")  # its use is shown
+    await pbx_row.locator("input[name=reason]").fill("更换交换机")
+    await pbx_row.locator("button[data-disable-token]").click()
+    await pbx_row.locator("td", has_text="已停用（更换交换机）").wait_for()
+    async with httpx.AsyncClient(base_url=live_server.url) as client:
+        refused = await client.post("/api/v1/cti/events", json={**ringing, "call_id": "admin-test-2"},
+                                    headers={"Authorization": f"Bearer {pbx_token}"})
+        assert refused.status_code == 401
     await admin.screenshot("admin-workspace")
-    # The one refusal the API made (the username) is the only failed request; the colleague's only one is the 401.
-    assert [e for e in admin.errors if "status of 422" not in e] == [] and len(admin.errors) == 1
+    # The refusals the API made (the username, the department account's extension) are the only failed requests;
+    # the colleague's only one is the 401.
+    assert [e for e in admin.errors if "status of 422" not in e] == [] and len(admin.errors) == 2
     assert [e for e in colleague.errors if "status of 401" not in e] == []
