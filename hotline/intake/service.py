@@ -102,7 +102,8 @@ async def record_submission(
     suggested = _confident_labels(classification)
     routes = routes or []
     heads, labels, confidences, top3, abstains, classifier_version = _suggestion_columns(classification)
-    ticket = await conn.fetchrow(Q.record_contact, *Q.record_contact.args(
+    ticket = await conn.fetchrow(Q.record_contact, *Q.args(
+        "record_contact",
         channel=sub.channel, external_id=sub.external_id, payload_hash=prepared.payload_hash,
         received_at=prepared.received_at, type=suggested.get("type"), urgency=suggested.get("urgency", "normal"),
         category_chosen=category_path, category_suggested=suggested.get("category"),

@@ -1,7 +1,7 @@
 """Named SQL blocks are parsed exactly and duplicates are refused."""
 import pytest
 
-from hotline.sql import parse_queries
+from hotline.sql import bind, parse_named_queries, parse_queries
 
 
 def test_blocks_split_on_name_markers():
@@ -15,15 +15,17 @@ def test_duplicate_names_are_refused():
 
 
 def test_named_parameters_become_positions_and_values_go_by_name():
-    queries = parse_queries(
+    queries, names = parse_named_queries(
         "-- name: claim (named parameters)\n"
-        "SELECT :channel::text, '10:30', :at::timestamptz, :channel || 'x' -- note: kept\n")
-    claim = queries["claim"]
-    assert claim == "SELECT $1::text, '10:30', $2::timestamptz, $1 || 'x' -- note: kept"
-    assert claim.names == ("channel", "at")
-    assert claim.args(at="2026-12-03", channel="phone") == ["phone", "2026-12-03"]
+        "SELECT :channel::text, '10:30', :at::timestamptz, :channel || 'x' -- note: kept\n"
+        "-- name: plain\nSELECT $1\n")
+    assert queries == {"claim": "SELECT $1::text, '10:30', $2::timestamptz, $1 || 'x' -- note: kept",
+                       "plain": "SELECT $1"}
+    assert type(queries["claim"]) is str  # asyncpg takes nothing else
+    assert names == {"claim": ("channel", "at")}
+    assert bind(names["claim"], {"at": "2026-12-03", "channel": "phone"}) == ["phone", "2026-12-03"]
     with pytest.raises(TypeError, match=r"missing \['at', 'channel'\], unknown \['chanel'\]"):
-        claim.args(chanel="phone")
+        bind(names["claim"], {"chanel": "phone"})
 
 
 def test_a_named_query_may_not_mix_in_positions():
