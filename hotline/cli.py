@@ -598,7 +598,7 @@ def autofill_evaluate(
     """Per-field accuracy of auto-fill on labelled real messages (a predicted span counts when it overlaps the
     labelled one; empty vs empty counts right); one JSON line with `all`, `tuning` and `held_out`."""
     from hotline.autofill.evaluate import evaluate, read_labels
-    from hotline.intake.address import Gazetteer
+    from hotline.text.address import Gazetteer
 
     result = evaluate(read_labels(labels), data_dir or _settings().shared_data_dir, gazetteer=Gazetteer.load())
     typer.echo(json.dumps(result, ensure_ascii=False))

@@ -12,7 +12,7 @@ from hotline.callbacks.schemas import (
     CallbackIn, CallbackLinkOut, CallbackOut, CallbackSmsOut, CallbackStatus, DeskDetailOut, DeskList, DeskListOut,
     DialOut, PublicCallbackIn, PublicCallbackOut, ReviewIn, present_callback,
 )
-from hotline.intake.pii import mask_text
+from hotline.text.pii import mask_text
 
 router = APIRouter(prefix="/api/v1", tags=["callbacks"])
 Agent = Annotated[Principal, Depends(require_roles("agent", "supervisor", "admin"))]

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from hotline.auth.tokens import Principal
-from hotline.intake.pii import mask_text
+from hotline.text.pii import mask_text
 from hotline.intake.redact import redact
 from hotline.sql import load_queries
 from hotline.tickets.protection import is_protected, reporter_of

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from hotline.intake.pii import find_pii
+from hotline.text.pii import find_pii
 
 _CN_NUM = "零〇一二两三四五六七八九十百几半数"
 _NUM = rf"(?:\d+|[{_CN_NUM}]+)"

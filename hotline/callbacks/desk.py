@@ -14,7 +14,7 @@ from hotline.audit.service import log_access
 from hotline.auth.tokens import Principal
 from hotline.callbacks.service import default_retry_at, lock_due_callback, token_hash
 from hotline.errors import InvalidField, NotFound
-from hotline.intake.pii import mask, mask_text
+from hotline.text.pii import mask, mask_text
 from hotline.sms import service as sms
 from hotline.sql import load_queries
 from hotline.tickets.service import record_event, ticket_for_action

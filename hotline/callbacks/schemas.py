@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from hotline.intake.pii import mask_text
+from hotline.text.pii import mask_text
 from hotline.validation import NonBlankStr
 
 Satisfaction = Literal["satisfied", "basically_satisfied", "unsatisfied"]

@@ -17,7 +17,7 @@ from hotline import clock
 from hotline.auth.tokens import Principal, SYSTEM
 from hotline.callbacks.supervision import open_order
 from hotline.errors import Conflict, InvalidField, NotFound
-from hotline.intake.pii import mask_text
+from hotline.text.pii import mask_text
 from hotline.intake.redact import redact
 from hotline.sql import load_queries
 from hotline.tickets.protection import is_protected, reporter_of

@@ -12,7 +12,7 @@ import asyncpg
 from hotline import clock
 from hotline.auth.tokens import SYSTEM, Principal, actor_role
 from hotline.errors import Conflict, Forbidden, NotFound
-from hotline.intake.pii import mask_text
+from hotline.text.pii import mask_text
 from hotline.intake.redact import redact
 from hotline.sql import load_queries
 from hotline.tickets.protection import is_protected, reporter_of

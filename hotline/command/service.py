@@ -24,7 +24,7 @@ from feedback.definitions import (
 )
 from feedback.periods import CITY_TIMEZONE, period_of_days
 from hotline.callbacks.metrics import CHANNEL_LABELS
-from hotline.intake.pii import mask_text
+from hotline.text.pii import mask_text
 from hotline.sql import load_queries
 
 Q = load_queries(__file__)

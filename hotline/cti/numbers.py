@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hotline.intake.pii import parse_phone
+from hotline.text.pii import parse_phone
 
 DEFAULT_AREA_CODE = "0577"
 _LOCAL = re.compile(r"^[2-9][0-9]{7}$")  # 温州's local numbers have 8 digits

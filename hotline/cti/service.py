@@ -17,7 +17,7 @@ from hotline.auth.tokens import Principal
 from hotline.cti.numbers import caller_key
 from hotline.cti.schemas import CtiEventIn
 from hotline.errors import Conflict, Forbidden, InvalidField, NotFound
-from hotline.intake.pii import mask
+from hotline.text.pii import mask
 from hotline.sql import load_queries
 from hotline.tickets.service import record_event
 

@@ -15,7 +15,7 @@ import asyncpg
 import numpy as np
 
 from feedback.hot_issues import HotIssueFinder, issue_title, place_terms
-from hotline.intake.pii import mask_text
+from hotline.text.pii import mask_text
 from hotline.intake.repeats import RepeatPolicy
 from hotline.sql import load_queries
 

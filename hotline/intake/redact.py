@@ -12,7 +12,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from hotline.intake.pii import _fold, find_pii
+from hotline.text.pii import _fold, find_pii
 
 PLACEHOLDERS = {
     "name": "【姓名】", "mobile": "【电话】", "landline": "【电话】", "id_number": "【证件号】",

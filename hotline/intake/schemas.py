@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from hotline.console.schemas import IntakeDetailsIn
-from hotline.intake.pii import parse_id_number, parse_phone
+from hotline.text.pii import parse_id_number, parse_phone
 from hotline.validation import CleanStr, NonBlankStr, instant_out_of_range
 
 Channel = Literal["phone", "web", "app", "wechat", "letter", "visit", "110", "email"]

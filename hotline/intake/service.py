@@ -11,9 +11,9 @@ import asyncpg
 
 from hotline.auth.tokens import Principal, actor_role
 from hotline.errors import Conflict
-from hotline.intake.address import Gazetteer
-from hotline.intake.normalise import normalise_text
-from hotline.intake.pii import mask_text
+from hotline.text.address import Gazetteer
+from hotline.text.normalise import normalise_text
+from hotline.text.pii import mask_text
 from hotline.intake.schemas import SubmissionIn
 from hotline.sql import load_queries
 

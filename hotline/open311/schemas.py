@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from hotline.errors import InvalidFields
-from hotline.intake.pii import parse_phone
+from hotline.text.pii import parse_phone
 
 CHINA = timezone(timedelta(hours=8))
 MAX_DESCRIPTION_CHARS = 4000  # the GeoReport v2 limit

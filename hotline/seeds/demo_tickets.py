@@ -9,7 +9,7 @@ from typing import NamedTuple
 import asyncpg
 
 from hotline import clock
-from hotline.intake.address import Gazetteer
+from hotline.text.address import Gazetteer
 from hotline.intake.schemas import CitizenIn, SubmissionIn
 from hotline.intake.service import prepare_submission, record_submission
 from hotline.seeds.city import read_yaml

@@ -6,7 +6,7 @@ import asyncpg
 from hotline.category_templates.service import seed_category_templates
 from hotline.config import Settings
 from hotline.console.service import seed_quick_phrases
-from hotline.intake.address import Gazetteer
+from hotline.text.address import Gazetteer
 from hotline.kb.service import seed_knowledge
 from hotline.routing_rules.service import seed_routing_rules
 from hotline.seeds.city import seed_categories, seed_city

@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 
 from hotline.auth.tokens import SYSTEM, Principal
-from hotline.intake.pii import mask
+from hotline.text.pii import mask
 from hotline.sms.gateway import GatewayError, OutgoingSms, SmsGateway
 from hotline.sql import load_queries
 from hotline.tickets.service import record_event

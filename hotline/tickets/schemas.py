@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from hotline.intake.pii import mask, mask_text
+from hotline.text.pii import mask, mask_text
 from hotline.tickets.protection import department_text, is_protected
 from hotline.tickets.states import allowed_actions
 

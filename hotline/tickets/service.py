@@ -10,7 +10,7 @@ import asyncpg
 
 from hotline.auth.tokens import Principal, actor_role  # actor_role re-exported for older callers
 from hotline.errors import Forbidden, InvalidField, NotFound
-from hotline.intake.pii import parse_id_number, parse_phone
+from hotline.text.pii import parse_id_number, parse_phone
 from hotline.sql import load_queries
 from hotline.tickets.states import next_status
 

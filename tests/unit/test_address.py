@@ -2,7 +2,7 @@
 import pytest
 import yaml
 
-from hotline.intake.address import CITY_YAML, Gazetteer
+from hotline.text.address import CITY_YAML, Gazetteer
 
 DISTRICTS = {
     "330302": "鹿城区", "330303": "龙湾区", "330304": "瓯海区", "330305": "洞头区", "330324": "永嘉县",

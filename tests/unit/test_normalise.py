@@ -2,8 +2,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotline.intake.normalise import normalise_text
-from hotline.intake.pii import find_pii
+from hotline.text.normalise import normalise_text
+from hotline.text.pii import find_pii
 
 
 def test_traditional_becomes_simplified():

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from hotline.intake.pii import (
+from hotline.text.pii import (
     find_pii,
     id_check_char,
     luhn_valid,
