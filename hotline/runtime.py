@@ -16,7 +16,7 @@ from hotline.text.address import Gazetteer
 from hotline.kb.live_index import LiveKnowledgeIndex
 from hotline.routing_rules.live_router import LiveRouter
 from hotline.routing_rules.service import ensure_seeded
-from routing.sla import SlaClock
+from timelimits.sla import SlaClock
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from hotline.auth.tokens import Principal, TokenClaims, issue_token, read_claims
 from hotline.config import Settings
 from hotline.errors import Forbidden, InvalidField, Unauthorized
-from routing.sla import SlaClock
+from timelimits.sla import SlaClock
 
 SESSION_COOKIE = "hotline_session"
 

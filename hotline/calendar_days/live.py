@@ -10,8 +10,8 @@ import asyncpg
 
 from hotline.calendar_days import service
 from hotline.versioned import Versioned
-from routing.calendar import WorkCalendar
-from routing.sla import SlaClock
+from timelimits.calendar import WorkCalendar
+from timelimits.sla import SlaClock
 
 
 class LiveCalendar(Versioned):

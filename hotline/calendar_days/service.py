@@ -18,8 +18,8 @@ from hotline.calendar_days.shift import DayShift
 from hotline.errors import Conflict, InvalidField, NotFound
 from hotline.sql import load_queries
 from hotline.timers import service as timers
-from routing.calendar import WorkCalendar, statutory_workday
-from routing.sla import SlaClock, policy_for
+from timelimits.calendar import WorkCalendar, statutory_workday
+from timelimits.sla import SlaClock, policy_for
 
 Q = load_queries(__file__)
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -96,7 +96,7 @@ async def calendar_version(conn: asyncpg.Connection) -> int:
 
 
 async def calendar_overrides(conn: asyncpg.Connection) -> dict[str, list[date]]:
-    """Every set day as the keyword arguments of `routing.calendar.WorkCalendar`."""
+    """Every set day as the keyword arguments of `timelimits.calendar.WorkCalendar`."""
     rows = await conn.fetch(Q.all_days)
     return {"extra_workdays": [r["day"] for r in rows if r["kind"] == "workday"],
             "extra_holidays": [r["day"] for r in rows if r["kind"] == "holiday"]}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from routing.calendar import WorkCalendar
+from timelimits.calendar import WorkCalendar
 
 
 @dataclass(frozen=True)

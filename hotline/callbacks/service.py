@@ -23,8 +23,8 @@ from hotline.sql import load_queries
 from hotline.tickets.protection import is_protected, reporter_of
 from hotline.tickets.service import record_event, ticket_for_action, transition
 from hotline.timers import service as timers
-from routing.calendar import WorkCalendar
-from routing.sla import SlaClock
+from timelimits.calendar import WorkCalendar
+from timelimits.sla import SlaClock
 
 Q = load_queries(__file__)
 CALLBACK_WORKING_DAYS = 2  # the callback is due two working days after the reply

@@ -17,7 +17,7 @@ from hotline.intake.redact import redact
 from hotline.sql import load_queries
 from hotline.tickets.protection import is_protected, reporter_of
 from hotline.tickets.service import record_event, ticket_for_action
-from routing.sla import SlaClock
+from timelimits.sla import SlaClock
 
 Q = load_queries(__file__)
 LIST_LIMIT = 500

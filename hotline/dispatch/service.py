@@ -20,7 +20,7 @@ from hotline.sql import load_queries
 from hotline.tickets import protection
 from hotline.tickets.service import record_event, ticket_for_action, transition
 from hotline.timers import service as timers
-from routing.sla import SlaClock
+from timelimits.sla import SlaClock
 
 Q = load_queries(__file__)
 

@@ -29,7 +29,7 @@ from hotline.seeds.demo_tickets import TEMPLATES
 from hotline.seeds.users import DEMO_USERS
 from hotline.sql import load_queries
 from hotline.timers.service import fire_due_timers
-from routing.sla import SlaClock
+from timelimits.sla import SlaClock
 
 Q = load_queries(__file__)
 

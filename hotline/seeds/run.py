@@ -14,7 +14,7 @@ from hotline.seeds.demo_story import play_demo_story
 from hotline.seeds.demo_tickets import seed_demo_tickets
 from hotline.seeds.users import seed_demo_users
 from hotline.sql import load_queries
-from routing.sla import SlaClock
+from timelimits.sla import SlaClock
 
 Q = load_queries(__file__, "inventory.sql")
 

@@ -14,7 +14,7 @@ from hotline.callbacks.supervision import open_orders, order_row
 from hotline.db import UNAVAILABLE_ERRORS
 from hotline.sql import load_queries
 from hotline.tickets.service import record_events
-from routing.sla import SlaClock
+from timelimits.sla import SlaClock
 
 Q = load_queries(__file__)
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from routing.calendar import WorkCalendar
+from timelimits.calendar import WorkCalendar
 from tests.api.test_callbacks import callbacks, replied_ticket
 from tests.conftest import log_in, make_settings, start_client
 

@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from hotline.timers.service import fire_due_timers
-from routing.calendar import WorkCalendar
+from timelimits.calendar import WorkCalendar
 from tests.api.test_calendar_days import ZONE, first_workday_after, set_day
 from tests.api.test_callbacks import replied_ticket
 from tests.api.test_metrics import clean_api  # noqa: F401  (a fixture: a client on a database of its own)

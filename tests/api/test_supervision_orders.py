@@ -78,7 +78,7 @@ async def test_escalation_raises_the_level_up_to_the_top_and_asks_for_a_new_answ
 
 async def test_an_order_past_its_deadline_escalates_by_itself_then_lapses_once(api, tokens, shared_db_url):
     from hotline.callbacks.supervision import escalate_overdue_orders
-    from routing.sla import SlaClock
+    from timelimits.sla import SlaClock
 
     number = await ticket_sent_to_zjj(api, tokens)
     order = await issue(api, tokens, number)
@@ -111,7 +111,7 @@ async def test_an_order_past_its_deadline_escalates_by_itself_then_lapses_once(a
 
 async def test_an_answered_order_waits_for_the_supervisor_and_does_not_escalate(api, tokens, shared_db_url):
     from hotline.callbacks.supervision import escalate_overdue_orders
-    from routing.sla import SlaClock
+    from timelimits.sla import SlaClock
 
     number = await ticket_sent_to_zjj(api, tokens)
     order = await issue(api, tokens, number)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.calendar import WorkCalendar
+from timelimits.calendar import WorkCalendar
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar()
@@ -91,8 +91,8 @@ def test_years_the_library_does_not_know_count_monday_to_friday_less_the_holiday
 
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_the_holidays_fixed_by_law_are_holidays_in_the_state_councils_calendar(year):
-    from routing.calendar import statutory_workday
-    from routing.holidays import holidays_by_law
+    from timelimits.calendar import statutory_workday
+    from timelimits.holidays import holidays_by_law
 
     law = holidays_by_law(year)
     assert len(law) == 13 or (year == 2025 and len(law) == 12)  # 2025: 中秋 fell on 6 October, inside 国庆's week

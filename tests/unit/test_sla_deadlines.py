@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.calendar import WorkCalendar
-from routing.sla import SlaClock, SlaPolicy, deadlines, extend, load_policies, policy_for
+from timelimits.calendar import WorkCalendar
+from timelimits.sla import SlaClock, SlaPolicy, deadlines, extend, load_policies, policy_for
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from routing.calendar import WorkCalendar
+from timelimits.calendar import WorkCalendar
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "hotline" / "seeds" / "sla_policies.yaml"
 ANY = "*"

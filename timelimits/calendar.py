@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from routing.holidays import holidays_by_law
+from timelimits.holidays import holidays_by_law
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class WorkCalendar:
     """Working days and hours of a hotline's departments.
 
     Days follow `chinese_calendar` (holidays and 调休 make-up days) for the years it knows; outside
-    them Monday-Friday count as workdays except the holidays the law fixes (routing.holidays), and a warning is
+    them Monday-Friday count as workdays except the holidays the law fixes (timelimits.holidays), and a warning is
     logged once per year. `extra_workdays` and
     `extra_holidays` override both, e.g. a newly announced year or a local typhoon day off.
     """
