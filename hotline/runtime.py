@@ -16,6 +16,7 @@ from hotline.text.address import Gazetteer
 from hotline.kb.live_index import LiveKnowledgeIndex
 from hotline.routing_rules.live_router import LiveRouter
 from hotline.routing_rules.service import ensure_seeded
+from hotline.seeds import SLA_POLICIES
 from timelimits.sla import SlaClock
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ async def load_runtime(settings: Settings, pool: asyncpg.Pool) -> Runtime:
 
 async def load_calendar(pool: asyncpg.Pool) -> LiveCalendar:
     """The time limits over the statutory calendar and the centre's own days (holidays, 调休, typhoon days)."""
-    calendar = LiveCalendar(SlaClock.from_seed())
+    calendar = LiveCalendar(SlaClock.from_file(SLA_POLICIES))
     try:
         async with pool.acquire() as conn:
             await calendar.refresh(conn)

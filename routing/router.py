@@ -8,7 +8,6 @@ from pathlib import Path
 import re2
 import yaml
 
-SEED_FILE = Path(__file__).resolve().parents[1] / "hotline" / "seeds" / "duty_list.yaml"
 LEVELS = ("city", "district", "street")
 # How much each kind of evidence is worth; a matched 事项 is the most authoritative, the 兜底 the least.
 DEFAULT_WEIGHTS = {"matter": 0.6, "keyword": 0.5, "duty": 0.4, "model": 0.4, "fallback": 0.3}
@@ -20,7 +19,7 @@ MODEL_TOP = 3
 MODEL_MIN_PROBABILITY = 0.05
 
 
-def load_rules(path: Path = SEED_FILE) -> dict:
+def load_rules(path: Path) -> dict:
     """The duty list YAML as the keyword arguments of `Router` (duties, keyword_rules, matters)."""
     document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     return {key: document.get(key) or [] for key in ("duties", "keyword_rules", "matters")}
@@ -65,7 +64,7 @@ class Router:
         self.unclear_below = unclear_below  # model confidence under which jurisdiction counts as unclear
 
     @classmethod
-    def from_seed(cls, path: Path = SEED_FILE, **kwargs) -> Router:
+    def from_file(cls, path: Path, **kwargs) -> Router:
         return cls(**load_rules(path), **kwargs)
 
     def find_district(self, *texts: str | None) -> str | None:

@@ -10,7 +10,6 @@ import yaml
 
 from timelimits.calendar import WorkCalendar
 
-SEED_FILE = Path(__file__).resolve().parents[1] / "hotline" / "seeds" / "sla_policies.yaml"
 ANY = "*"
 BASES = ("working", "natural")
 DEFAULT_WARN_FRACTION = 0.75
@@ -59,8 +58,8 @@ class SlaPolicy:
         return self.type in (ANY, type_) and self.urgency in (ANY, urgency)
 
 
-def load_policies(path: Path = SEED_FILE) -> tuple[list[SlaPolicy], float]:
-    """Policies and the warning fraction from a seed file such as hotline/seeds/sla_policies.yaml."""
+def load_policies(path: Path) -> tuple[list[SlaPolicy], float]:
+    """Policies and the warning fraction from a policy file (the platform's is hotline/seeds/sla_policies.yaml)."""
     document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     policies = [SlaPolicy.from_mapping(row) for row in document["policies"]]
     return policies, float(document.get("warn_fraction", DEFAULT_WARN_FRACTION))
@@ -80,7 +79,7 @@ def deadlines(
     urgency: str,
     calendar: WorkCalendar,
     *,
-    policies: Sequence[SlaPolicy] | None = None,
+    policies: Sequence[SlaPolicy],
     warn_fraction: float = DEFAULT_WARN_FRACTION,
 ) -> dict[str, datetime]:
     """Sign and reply deadlines from `start` (dispatch), with warnings at `warn_fraction` of each limit."""
@@ -88,8 +87,6 @@ def deadlines(
         raise ValueError(f"start: needs a timezone (an aware datetime), got naive {start.isoformat()}")
     if not 0 < warn_fraction < 1:
         raise ValueError(f"warn_fraction: must be between 0 and 1, got {warn_fraction}")
-    if policies is None:
-        policies, _ = load_policies()
     policy = policy_for(policies, type_, urgency)
     reply_minutes = policy.reply_minutes
     if reply_minutes is None:
@@ -125,7 +122,7 @@ class SlaClock:
         self.warn_fraction = warn_fraction
 
     @classmethod
-    def from_seed(cls, calendar: WorkCalendar | None = None, path: Path = SEED_FILE) -> SlaClock:
+    def from_file(cls, path: Path, calendar: WorkCalendar | None = None) -> SlaClock:
         policies, warn_fraction = load_policies(path)
         return cls(policies, calendar or WorkCalendar(), warn_fraction)
 

@@ -10,7 +10,7 @@ import yaml
 from hotline.category_templates.schemas import Template
 from hotline.city.service import category_exists
 from hotline.errors import InvalidField
-from hotline.seeds.city import SEEDS_DIR
+from hotline.seeds import SEEDS_DIR
 from hotline.sql import load_queries
 
 Q = load_queries(__file__)

@@ -22,7 +22,7 @@ from hotline.console.schemas import IntakeDetailsIn
 from hotline.cti import service as cti
 from hotline.errors import Conflict, InvalidField, InvalidFields, NotFound
 from hotline.text.normalise import normalise_text
-from hotline.seeds.city import SEEDS_DIR
+from hotline.seeds import SEEDS_DIR
 from hotline.sql import load_queries
 from hotline.tickets.service import record_event
 from hotline.tickets.states import OPEN_STATUSES

@@ -14,7 +14,8 @@ from hotline.auth.tokens import Principal
 from hotline.city import service as city
 from hotline.errors import Conflict, InvalidFields, NotFound
 from hotline.sql import load_queries
-from routing.router import SEED_FILE, compile_pattern, load_rules
+from hotline.seeds import DUTY_LIST
+from routing.router import compile_pattern, load_rules
 
 Q = load_queries(__file__)
 RuleKind = Literal["duty", "keyword"]
@@ -163,7 +164,7 @@ async def router_rules(conn: asyncpg.Connection) -> dict[str, list[dict[str, Any
     return {"duties": duties, "matters": matters, "keyword_rules": keyword_rules}
 
 
-async def seed_routing_rules(conn: asyncpg.Connection, path: Path = SEED_FILE) -> dict[str, int]:
+async def seed_routing_rules(conn: asyncpg.Connection, path: Path = DUTY_LIST) -> dict[str, int]:
     """Load the duty list file's rules that are not in the tables yet; edits and disabled seeds stay as they are."""
     await conn.execute(Q.lock_rules)
     seeded = load_rules(path)

@@ -1,15 +1,13 @@
 """Seeds the demo city: districts, streets, departments and the category tree, idempotently."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import asyncpg
 import yaml
 
+from hotline.seeds import SEEDS_DIR
 from hotline.sql import load_queries
 
 Q = load_queries(__file__)
-SEEDS_DIR = Path(__file__).resolve().parent
 
 
 def read_yaml(name: str):

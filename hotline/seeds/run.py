@@ -9,6 +9,7 @@ from hotline.console.service import seed_quick_phrases
 from hotline.text.address import Gazetteer
 from hotline.kb.service import seed_knowledge
 from hotline.routing_rules.service import seed_routing_rules
+from hotline.seeds import SLA_POLICIES
 from hotline.seeds.city import seed_categories, seed_city
 from hotline.seeds.demo_story import play_demo_story
 from hotline.seeds.demo_tickets import seed_demo_tickets
@@ -33,6 +34,6 @@ async def seed_all(conn: asyncpg.Connection, settings: Settings) -> dict:
             await seed_demo_tickets(conn, Gazetteer.load()) if settings.demo else 0
         )
         if summary["demo_tickets"]:
-            summary["demo_story"] = await play_demo_story(conn, sla=SlaClock.from_seed())
+            summary["demo_story"] = await play_demo_story(conn, sla=SlaClock.from_file(SLA_POLICIES))
         summary["inventory"] = dict(await conn.fetchrow(Q.city_inventory))
     return summary

@@ -14,6 +14,7 @@ from hotline.callbacks.supervision import open_orders, order_row
 from hotline.db import UNAVAILABLE_ERRORS
 from hotline.sql import load_queries
 from hotline.tickets.service import record_events
+from hotline.seeds import SLA_POLICIES
 from timelimits.sla import SlaClock
 
 Q = load_queries(__file__)
@@ -48,7 +49,7 @@ async def cancel(conn: asyncpg.Connection, *, ticket_id: int, kinds: list[str]) 
 @lru_cache(maxsize=1)
 def _statutory_clock() -> SlaClock:
     """For callers without the process's live calendar: the statutory one (an order's deadline only)."""
-    return SlaClock.from_seed()
+    return SlaClock.from_file(SLA_POLICIES)
 
 
 def _effects(timer: asyncpg.Record, sla: SlaClock) -> tuple[dict[str, Any] | None, tuple | None]:

@@ -78,6 +78,7 @@ async def test_escalation_raises_the_level_up_to_the_top_and_asks_for_a_new_answ
 
 async def test_an_order_past_its_deadline_escalates_by_itself_then_lapses_once(api, tokens, shared_db_url):
     from hotline.callbacks.supervision import escalate_overdue_orders
+    from hotline.seeds import SLA_POLICIES
     from timelimits.sla import SlaClock
 
     number = await ticket_sent_to_zjj(api, tokens)
@@ -88,7 +89,7 @@ async def test_an_order_past_its_deadline_escalates_by_itself_then_lapses_once(a
         await conn.execute("UPDATE supervision_orders SET due_at = now() - interval '1 minute' WHERE id = $1",
                            order["id"])
         async with conn.transaction():
-            await escalate_overdue_orders(conn, clock=SlaClock.from_seed())
+            await escalate_overdue_orders(conn, clock=SlaClock.from_file(SLA_POLICIES))
 
     try:
         await deadline_passes()
@@ -111,6 +112,7 @@ async def test_an_order_past_its_deadline_escalates_by_itself_then_lapses_once(a
 
 async def test_an_answered_order_waits_for_the_supervisor_and_does_not_escalate(api, tokens, shared_db_url):
     from hotline.callbacks.supervision import escalate_overdue_orders
+    from hotline.seeds import SLA_POLICIES
     from timelimits.sla import SlaClock
 
     number = await ticket_sent_to_zjj(api, tokens)
@@ -121,7 +123,7 @@ async def test_an_answered_order_waits_for_the_supervisor_and_does_not_escalate(
         await conn.execute("UPDATE supervision_orders SET due_at = now() - interval '1 minute' WHERE id = $1",
                            order["id"])
         async with conn.transaction():
-            await escalate_overdue_orders(conn, clock=SlaClock.from_seed())
+            await escalate_overdue_orders(conn, clock=SlaClock.from_file(SLA_POLICIES))
     finally:
         await conn.close()
     assert (await orders_of(api, tokens, "supervisor"))[order["id"]]["level"] == 1

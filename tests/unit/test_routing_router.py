@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import yaml
 
+from hotline.seeds import DUTY_LIST
 from routing.model import DepartmentModel
 from routing.router import Router, load_rules
 
@@ -14,7 +15,7 @@ CITY = yaml.safe_load((Path(__file__).resolve().parents[2] / "hotline" / "seeds"
 
 @pytest.fixture(scope="module")
 def router():
-    return Router.from_seed(districts=CITY["districts"], departments=CITY["departments"])
+    return Router.from_file(DUTY_LIST, districts=CITY["districts"], departments=CITY["departments"])
 
 
 def codes(suggestions):
@@ -27,7 +28,7 @@ def sources(suggestion):
 
 def test_every_seeded_rule_names_a_department_of_the_demo_city():
     known = {d["code"] for d in CITY["departments"]}
-    rules = load_rules()
+    rules = load_rules(DUTY_LIST)
     named = ({d["department"] for d in rules["duties"]} | {r["department"] for r in rules["keyword_rules"]}
              | {d["counterpart_of"] for d in CITY["departments"] if d.get("counterpart_of")})
     assert named <= known
@@ -39,7 +40,7 @@ def test_every_duty_names_a_category_of_the_tree():
     for level1, level2s in tree.items():
         for level2, level3s in level2s.items():
             paths |= {f"{level1}/{level2}"} | {f"{level1}/{level2}/{level3}" for level3 in level3s}
-    assert {d["category"] for d in load_rules()["duties"]} <= paths
+    assert {d["category"] for d in load_rules(DUTY_LIST)["duties"]} <= paths
 
 
 def test_a_water_cut_goes_to_the_water_company_because_of_the_keyword(router):

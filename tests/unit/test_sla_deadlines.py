@@ -6,12 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hotline.seeds import SLA_POLICIES
 from timelimits.calendar import WorkCalendar
 from timelimits.sla import SlaClock, SlaPolicy, deadlines, extend, load_policies, policy_for
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar()
-POLICIES, WARN = load_policies()
+POLICIES, WARN = load_policies(SLA_POLICIES)
 
 
 def at(y, m, d, hh=0, mm=0):
@@ -72,7 +73,7 @@ def test_an_extension_moves_the_deadline_and_leaves_the_original_untouched():
 
 
 def test_the_clock_object_gives_the_same_deadlines():
-    clock = SlaClock.from_seed(CAL)
+    clock = SlaClock.from_file(SLA_POLICIES, CAL)
     start = at(2026, 11, 17, 10)
     assert clock.deadlines(start, "help", "normal") == deadlines(start, "help", "normal", CAL, policies=POLICIES)
     assert clock.extend(start, 1) == at(2026, 11, 18, 10)
