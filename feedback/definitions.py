@@ -1,10 +1,10 @@
 """Every supervisor metric in one place: what it counts, over what, and how a value is formed from SQL counts.
 
-The counts come from hotline/callbacks/metrics.sql: the ticket rows `receive` events create (same transaction,
+The counts come from hotline/metrics/report.sql: the ticket rows `receive` events create (same transaction,
 same time); metric_facts, one row per dispatch, return and sign event, which triggers on ticket_events and
-tickets.sign_by keep in step in the writer's transaction (migration 0008); and the callbacks table, whose row
-for each reply is written in the reply's transaction with the reply's facts (time, on_time, the round's start)
-and later its outcome.
+tickets.sign_by keep in step in the writer's transaction (their functions: hotline/metrics/functions.sql); and
+the callbacks table, whose row for each reply is written in the reply's transaction with the reply's facts (time,
+on_time, the round's start) and later its outcome.
 A period holds an event when the event's time is inside it; each metric's cohort is named below.
 A rate is null, never 0, when its denominator is 0: "nothing to measure" is not "0 %".
 """

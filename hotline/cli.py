@@ -500,7 +500,7 @@ def bench_metrics(
     """N tickets with their event log seeded in SQL; times the 30-day report and every command view:
     {"tickets", "views": {name: {"p50_ms", "p95_ms"}}, "worst_p95_ms", ...}."""
     from hotline.bench.metrics import run_metrics_bench
-    from hotline.callbacks.metrics import GROUP_BY
+    from hotline.metrics.report import GROUP_BY
 
     if group_by not in GROUP_BY:
         raise typer.BadParameter(f"must be one of {', '.join(GROUP_BY)}", param_hint="--group-by")

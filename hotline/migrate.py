@@ -1,4 +1,5 @@
-"""Applies the ordered, forward-only SQL migrations, each in a transaction, under an advisory lock."""
+"""Applies the ordered, forward-only SQL migrations, each in a transaction, under an advisory lock; then re-applies
+the files of current SQL functions (CREATE OR REPLACE) that changed since they were last applied."""
 from __future__ import annotations
 
 import hashlib
@@ -7,6 +8,8 @@ from pathlib import Path
 import asyncpg
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Functions kept whole in one file beside the queries that read what they keep, not scattered over migrations.
+FUNCTION_FILES = (Path(__file__).resolve().parent / "metrics" / "functions.sql",)
 _LOCK_KEY = 12345_0001  # any constant shared by every process that migrates
 
 
@@ -37,9 +40,33 @@ async def migrate(conn: asyncpg.Connection) -> list[str]:
                     "INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)", path.name, checksum
                 )
             applied_now.append(path.name)
+        applied_now.extend(await _apply_function_files(conn))
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
     return applied_now
+
+
+async def _apply_function_files(conn: asyncpg.Connection) -> list[str]:
+    """Re-apply each function file whose text changed since it was last applied (a new database: all of them)."""
+    await conn.execute(
+        """CREATE TABLE IF NOT EXISTS schema_functions (
+               name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"""
+    )
+    applied = []
+    for path in FUNCTION_FILES:
+        sql = path.read_text(encoding="utf-8")
+        checksum = hashlib.sha256(sql.encode()).hexdigest()
+        name = path.relative_to(MIGRATIONS_DIR.parent).as_posix()
+        if await conn.fetchval("SELECT checksum FROM schema_functions WHERE name = $1", name) == checksum:
+            continue
+        async with conn.transaction():
+            await conn.execute(sql)
+            await conn.execute(
+                """INSERT INTO schema_functions (name, checksum) VALUES ($1, $2)
+                   ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()""",
+                name, checksum)
+        applied.append(name)
+    return applied
 
 
 async def pending_migrations(conn: asyncpg.Connection) -> list[str]:

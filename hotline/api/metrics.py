@@ -12,7 +12,7 @@ from feedback.periods import CITY_TIMEZONE, Period, default_days, period_of_days
 from feedback.report import GROUP_BY_LABELS, period_days, report_csv, report_xlsx
 from hotline.api.deps import ReadConn, require_roles
 from hotline.auth.tokens import Principal
-from hotline.callbacks.metrics import league_table, metrics_report
+from hotline.metrics.report import league_table, metrics_report
 from hotline.errors import InvalidField
 from hotline.validation import day_out_of_range
 

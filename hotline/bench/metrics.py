@@ -18,7 +18,7 @@ import asyncpg
 
 from feedback.periods import CITY_TIMEZONE, default_days, period_of_days
 from hotline.bench.intake import fresh_database
-from hotline.callbacks.metrics import metrics_report
+from hotline.metrics.report import metrics_report
 from hotline.command import service as command
 from hotline.config import Settings
 from hotline.db import connect, database_url

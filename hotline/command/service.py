@@ -23,7 +23,7 @@ from feedback.definitions import (
     ROLLUP_COUNTS, figure_values, ranking_score, target_met,
 )
 from feedback.periods import CITY_TIMEZONE, period_of_days
-from hotline.callbacks.metrics import CHANNEL_LABELS
+from hotline.metrics.report import CHANNEL_LABELS
 from hotline.text.pii import mask_text
 from hotline.sql import load_queries
 

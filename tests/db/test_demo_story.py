@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from feedback.periods import period_of_days
-from hotline.callbacks.metrics import metrics_report
+from hotline.metrics.report import metrics_report
 from hotline.db import connect
 from hotline.seeds.run import seed_all
 from tests.conftest import make_settings

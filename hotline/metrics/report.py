@@ -9,7 +9,7 @@ from feedback.definitions import REPEAT_LINKING_STATUS, metric_values
 from feedback.periods import Period
 from hotline.sql import load_queries
 
-Q = load_queries(__file__, "metrics.sql")
+Q = load_queries(__file__, "report.sql")
 GROUP_BY = ("department", "channel", "category", "district")
 CHANNEL_LABELS = {"phone": "电话", "web": "网站", "app": "APP", "wechat": "微信", "letter": "信件", "visit": "来访",
                   "110": "110转接", "email": "电子邮件"}
