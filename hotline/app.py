@@ -21,9 +21,9 @@ from hotline.command.live import WallboardHub
 from hotline.cti.stream import CallHub
 from hotline.api.deps import refuse_nul_parameters
 from hotline.config import Settings
-from hotline.db import UNAVAILABLE_ERRORS, create_pool, create_read_pool, database_went_away
-from hotline.errors import DomainError
-from hotline.middleware import BodyLimitMiddleware, UnhandledErrorMiddleware
+from hotline.infra.db import UNAVAILABLE_ERRORS, create_pool, create_read_pool, database_went_away
+from hotline.infra.errors import DomainError
+from hotline.infra.middleware import BodyLimitMiddleware, UnhandledErrorMiddleware
 from hotline.runtime import load_runtime
 from hotline.web import pages
 from hotline.auth.sessions import SessionChecker

@@ -69,19 +69,19 @@ def _settings() -> Settings:
 
 
 def _database(settings: Settings) -> Settings:
-    from hotline.embedded import resolve_database_url
+    from hotline.infra.embedded import resolve_database_url
 
     return settings.model_copy(update={"database_url": resolve_database_url(settings)})
 
 
 async def _with_connection(settings: Settings, work):
-    from hotline.db import with_connection
+    from hotline.infra.db import with_connection
 
     return await with_connection(settings.database_url, work)
 
 
 async def _migrate(settings: Settings) -> list[str]:
-    from hotline.migrate import migrate
+    from hotline.infra.migrate import migrate
 
     return await _with_connection(settings, migrate)
 
@@ -179,8 +179,8 @@ def serve(
 
 def _stop_unless_migrated(settings: Settings) -> None:
     """A new or older database gets one line saying what to run, not a traceback from the first query."""
-    from hotline.db import UNAVAILABLE_ERRORS
-    from hotline.migrate import pending_migrations
+    from hotline.infra.db import UNAVAILABLE_ERRORS
+    from hotline.infra.migrate import pending_migrations
 
     try:
         pending = asyncio.run(_with_connection(settings, pending_migrations))
@@ -195,7 +195,7 @@ def _stop_unless_migrated(settings: Settings) -> None:
 
 
 def _migration_names() -> list[str]:
-    from hotline.migrate import migration_files
+    from hotline.infra.migrate import migration_files
 
     return [path.name for path in migration_files()]
 
@@ -246,7 +246,7 @@ def _classifier_train(library_train):
             library_train(data=data, text_field=text_field, label_field=label_field, out=out, embedder=embedder)
             return
         from classifier.training import train_from_examples
-        from hotline.training_data import confirmed_categories
+        from hotline.training.service import confirmed_categories
 
         settings = _database(_settings())
         rows = asyncio.run(_with_connection(settings, confirmed_categories))
@@ -283,7 +283,7 @@ def _routing_train(library_train):
                           context_field=context_field, folds=folds, skip_cv=skip_cv, embedder=embedder)
             return
         from hotline.city.service import active_departments
-        from hotline.training_data import dispatch_history, suggestion_accuracy
+        from hotline.training.service import dispatch_history, suggestion_accuracy
         from routing.cli import fit_and_save
         from routing.datasets import history_examples
 
@@ -350,7 +350,7 @@ def _cli_actor():
 
 def _account_change(work) -> object:
     """Run one account change in a transaction; a refused change prints its reason and exits 1."""
-    from hotline.errors import DomainError
+    from hotline.infra.errors import DomainError
 
     settings = _database(_settings())
 
@@ -395,7 +395,7 @@ def open311_key(
     note: Optional[str] = typer.Option(None, help="contact person, purpose"),
 ) -> None:
     """Make an API key for an outside system and print it (only its hash is kept: this is the one time it shows)."""
-    from hotline.errors import DomainError
+    from hotline.infra.errors import DomainError
     from hotline.open311.service import create_key
 
     settings = _database(_settings())
@@ -545,7 +545,7 @@ def cti_token(
 ) -> None:
     """Make a token for a PBX and print it (only its hash is kept: this is the one time it shows)."""
     from hotline.cti.service import create_token
-    from hotline.errors import DomainError
+    from hotline.infra.errors import DomainError
 
     settings = _database(_settings())
 

@@ -11,7 +11,7 @@ import asyncpg
 
 from hotline.calendar_days.live import LiveCalendar
 from hotline.config import Settings
-from hotline.db import UNAVAILABLE_ERRORS
+from hotline.infra.db import UNAVAILABLE_ERRORS
 from hotline.text.address import Gazetteer
 from hotline.kb.live_index import LiveKnowledgeIndex
 from hotline.routing_rules.live_router import LiveRouter

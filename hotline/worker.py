@@ -25,7 +25,7 @@ import asyncpg
 from hotline.callbacks import supervision
 from hotline.calendar_days.live import LiveCalendar
 from hotline.config import Settings
-from hotline.db import UNAVAILABLE_ERRORS, connect, create_pool
+from hotline.infra.db import UNAVAILABLE_ERRORS, connect, create_pool
 from hotline.intake.enrich import Enricher
 from hotline.sms import service as sms
 from hotline.sms.gateway import HttpJsonGateway, SmsGateway

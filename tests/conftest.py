@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from hotline.config import Settings
-from hotline.db import database_url
+from hotline.infra.db import database_url
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TEST_PASSWORD = "test-password-123"
@@ -35,7 +35,7 @@ def pg_server_url():
     if explicit:
         yield explicit
         return
-    from hotline.embedded import start_embedded
+    from hotline.infra.embedded import start_embedded
 
     tmp = Path(tempfile.mkdtemp(prefix="hotline-test-"))
     server = start_embedded(tmp, cleanup_mode="delete")
@@ -53,8 +53,8 @@ async def template_db(pg_server_url):
     from hotline.auth.service import create_user
     from hotline.category_templates.service import seed_category_templates
     from hotline.console.service import seed_quick_phrases
-    from hotline.db import connect
-    from hotline.migrate import migrate
+    from hotline.infra.db import connect
+    from hotline.infra.migrate import migrate
     from hotline.kb.service import seed_knowledge
     from hotline.routing_rules.service import seed_routing_rules
     from hotline.seeds.city import seed_categories, seed_city
@@ -104,7 +104,7 @@ async def fresh_db_url(pg_server_url, template_db):
 @pytest.fixture
 async def conn(shared_db_url):
     """A connection inside a transaction that is rolled back after the test."""
-    from hotline.db import connect
+    from hotline.infra.db import connect
 
     connection = await connect(shared_db_url)
     tx = connection.transaction()

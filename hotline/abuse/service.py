@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 import asyncpg
 
-from hotline.errors import DomainError
-from hotline.sql import load_queries
+from hotline.infra.errors import DomainError
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 LOGIN_WINDOW_S = 15 * 60

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from hotline.api.deps import Conn, require_roles
 from hotline.auth import accounts
 from hotline.auth.tokens import ROLES, Principal
-from hotline.validation import NonBlankStr
+from hotline.infra.validation import NonBlankStr
 
 router = APIRouter(prefix="/api/v1/admin/users", tags=["admin"])
 Admin = Annotated[Principal, Depends(require_roles("admin"))]

@@ -12,7 +12,7 @@ from hotline.audit import service as audit
 from hotline.auth.tokens import Principal
 from hotline.tickets import service
 from hotline.tickets.schemas import CitizenOut, present_ticket
-from hotline.validation import NonBlankStr
+from hotline.infra.validation import NonBlankStr
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 Supervisor = Annotated[Principal, Depends(require_roles("supervisor", "admin"))]

@@ -13,7 +13,7 @@ from hotline.api.deps import AppSettings, Claims, Conn, require_roles
 from hotline.auth import sessions
 from hotline.auth.service import authenticate
 from hotline.auth.tokens import Principal, TokenClaims, issue_token
-from hotline.errors import Unauthorized
+from hotline.infra.errors import Unauthorized
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 

@@ -15,7 +15,7 @@ from hotline.calendar_days import service
 from hotline.calendar_days.schemas import (
     CalendarChangeOut, CalendarDayIn, CalendarDayOut, CalendarYearOut, DeadlineShiftIn, DeadlineShiftOut,
 )
-from hotline.validation import NonBlankStr
+from hotline.infra.validation import NonBlankStr
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 Office = Annotated[Principal, Depends(require_roles("agent", "supervisor", "admin"))]

@@ -11,9 +11,9 @@ from hotline.api.deps import ReadConn, require_roles
 from hotline.auth.tokens import Principal
 from hotline.command import service
 from hotline.command.service import Days
-from hotline.errors import InvalidField
+from hotline.infra.errors import InvalidField
 from hotline.intake.schemas import Channel
-from hotline.validation import day_out_of_range
+from hotline.infra.validation import day_out_of_range
 
 router = APIRouter(prefix="/api/v1", tags=["command view"])
 Supervisor = Annotated[Principal, Depends(require_roles("supervisor", "admin"))]

@@ -15,7 +15,7 @@ from hotline.category_templates.service import template_for
 from hotline.city import service as city
 from hotline.console import service
 from hotline.console.schemas import AutofillIn, ContactIn, ContactOut, PhraseIn, ReasonIn, TemplateIn
-from hotline.validation import BIGINT_MAX
+from hotline.infra.validation import BIGINT_MAX
 
 router = APIRouter(prefix="/api/v1", tags=["console"])
 CallTaker = Annotated[Principal, Depends(require_roles("agent", "supervisor", "admin"))]

@@ -19,11 +19,11 @@ from hotline.cti.schemas import (
     NewTokenOut, TokenIn, TokenOut, TransferIn, TransferOut,
 )
 from hotline.cti.stream import agent_stream
-from hotline.errors import InvalidField, Unauthorized
+from hotline.infra.errors import InvalidField, Unauthorized
 from hotline.tickets import service as tickets
 from hotline.tickets.schemas import present_summary
 from hotline.tickets.states import OPEN_STATUSES
-from hotline.validation import BIGINT_MAX, instant_out_of_range
+from hotline.infra.validation import BIGINT_MAX, instant_out_of_range
 
 router = APIRouter(prefix="/api/v1", tags=["cti"])
 Admin = Annotated[Principal, Depends(require_roles("admin"))]

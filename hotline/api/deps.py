@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from hotline.auth.tokens import Principal, TokenClaims, issue_token, read_claims
 from hotline.config import Settings
-from hotline.errors import Forbidden, InvalidField, Unauthorized
+from hotline.infra.errors import Forbidden, InvalidField, Unauthorized
 from timelimits.sla import SlaClock
 
 SESSION_COOKIE = "hotline_session"

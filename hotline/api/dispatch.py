@@ -11,7 +11,7 @@ from hotline.dispatch import service
 from hotline.dispatch.schemas import (
     ActionOut, ClassificationIn, ContentIn, DecisionIn, DispatchIn, ExtensionIn, ExtensionOut, ReasonIn,
 )
-from hotline.validation import BIGINT_MAX
+from hotline.infra.validation import BIGINT_MAX
 
 router = APIRouter(prefix="/api/v1", tags=["dispatch"])
 Agent = Annotated[Principal, Depends(require_roles("agent", "supervisor", "admin"))]

@@ -7,7 +7,7 @@ import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from hotline.db import UNAVAILABLE_ERRORS
+from hotline.infra.db import UNAVAILABLE_ERRORS
 
 router = APIRouter(tags=["health"])
 CHECK_TIMEOUT_S = 3

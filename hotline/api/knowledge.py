@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hotline.api.deps import Conn, PublicRateLimit, PublicSearchRateLimit, Staff, require_roles
 from hotline.auth.tokens import Principal
-from hotline.errors import InvalidField, InvalidFields, NotFound
+from hotline.infra.errors import InvalidField, InvalidFields, NotFound
 from hotline.kb import service, transfer
-from hotline.sql import load_queries
-from hotline.validation import NonBlankStr, parse_row_id
+from hotline.infra.sql import load_queries
+from hotline.infra.validation import NonBlankStr, parse_row_id
 
 router = APIRouter(prefix="/api/v1", tags=["knowledge"])
 KQ = load_queries(service.__file__)

@@ -13,8 +13,8 @@ from feedback.report import GROUP_BY_LABELS, period_days, report_csv, report_xls
 from hotline.api.deps import ReadConn, require_roles
 from hotline.auth.tokens import Principal
 from hotline.metrics.report import league_table, metrics_report
-from hotline.errors import InvalidField
-from hotline.validation import day_out_of_range
+from hotline.infra.errors import InvalidField
+from hotline.infra.validation import day_out_of_range
 
 router = APIRouter(prefix="/api/v1", tags=["metrics"])
 Supervisor = Annotated[Principal, Depends(require_roles("supervisor", "admin"))]

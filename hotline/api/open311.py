@@ -19,8 +19,8 @@ from starlette.exceptions import HTTPException
 
 from hotline.abuse.service import TooManyRequests, hit_rate_limit
 from hotline.api.deps import Conn
-from hotline.db import UNAVAILABLE_ERRORS
-from hotline.errors import Conflict, DomainError, Forbidden, InvalidFields, NotFound
+from hotline.infra.db import UNAVAILABLE_ERRORS
+from hotline.infra.errors import Conflict, DomainError, Forbidden, InvalidFields, NotFound
 from hotline.open311 import render, service
 from hotline.open311.intake import file_request
 from hotline.open311.schemas import parse_datetime, parse_new_request, split_list

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from hotline.api.deps import Conn, require_roles
 from hotline.auth.tokens import Principal
 from hotline.open311 import service
-from hotline.validation import CleanStr, NonBlankStr
+from hotline.infra.validation import CleanStr, NonBlankStr
 
 router = APIRouter(prefix="/api/v1/admin/open311-keys", tags=["open311"])
 Admin = Annotated[Principal, Depends(require_roles("admin"))]

@@ -5,8 +5,8 @@ from fastapi import APIRouter, Request, Response, status
 
 from hotline.api.deps import MaybeStaff, PublicRateLimit
 from hotline.console.service import store_details, template_lines
-from hotline.errors import Forbidden, InvalidField, Unauthorized
-from hotline.flows import on_submission
+from hotline.infra.errors import Forbidden, InvalidField, Unauthorized
+from hotline.intake.flows import on_submission
 from hotline.intake.schemas import STAFF_CHANNELS, SubmissionIn, SubmissionOut
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])

@@ -11,7 +11,7 @@ from hotline.callbacks import supervision
 from hotline.callbacks.schemas import (
     OrderAnswerIn, OrderCloseIn, OrderEscalateIn, OrderStatus, SupervisionOrderIn, SupervisionOrderOut,
 )
-from hotline.validation import BIGINT_MAX
+from hotline.infra.validation import BIGINT_MAX
 
 router = APIRouter(prefix="/api/v1", tags=["supervision"])
 Supervisor = Annotated[Principal, Depends(require_roles("supervisor", "admin"))]

@@ -12,7 +12,7 @@ from hotline.api.deps import Conn, Staff, require_roles
 from hotline.audit.service import events_for, log_number_search, unmasked_for
 from hotline.auth.tokens import Principal
 from hotline.tickets import protection
-from hotline.validation import CleanStr, NonBlankStr
+from hotline.infra.validation import CleanStr, NonBlankStr
 from hotline.intake.schemas import Channel
 from hotline.tickets import service
 from hotline.tickets.schemas import EventOut, TicketOut, TicketPage, present_summary, present_ticket

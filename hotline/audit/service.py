@@ -11,7 +11,7 @@ import asyncpg
 from hotline.auth.tokens import Principal
 from hotline.text.pii import mask_text
 from hotline.intake.redact import redact
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from hotline.tickets.protection import is_protected, reporter_of
 from hotline.tickets.service import OFFICE_ROLES, may_see_personal_data, number_query
 

@@ -15,8 +15,8 @@ from hotline.auth.passwords import hash_password
 from hotline.auth.service import MIN_PASSWORD_LENGTH, create_user
 from hotline.auth.tokens import ROLES, Principal
 from hotline.city import service as city
-from hotline.errors import Conflict, InvalidField, NotFound
-from hotline.sql import load_queries
+from hotline.infra.errors import Conflict, InvalidField, NotFound
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__, "accounts.sql")
 _UNSET: Any = object()

@@ -8,8 +8,8 @@ import asyncpg
 from hotline.auth.passwords import hash_password, verify_password
 from hotline.auth.tokens import ROLES, Principal
 from hotline.city import service as city
-from hotline.errors import Conflict, InvalidField, Unauthorized
-from hotline.sql import load_queries
+from hotline.infra.errors import Conflict, InvalidField, Unauthorized
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 MIN_PASSWORD_LENGTH = 10

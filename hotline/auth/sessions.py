@@ -12,8 +12,8 @@ from datetime import datetime
 import asyncpg
 
 from hotline.auth.tokens import Principal, TokenClaims
-from hotline.errors import Unauthorized
-from hotline.sql import load_queries
+from hotline.infra.errors import Unauthorized
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 CHECK_TTL_S = 1.0  # the contract is "refused within 2 seconds"; one second leaves room for a slow request

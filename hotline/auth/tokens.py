@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import jwt
 
-from hotline.errors import Unauthorized
+from hotline.infra.errors import Unauthorized
 
 ROLES = ("agent", "department", "supervisor", "admin")
 

@@ -101,7 +101,7 @@ async def drive(base_url: str, logins: list[dict[str, str]], texts: list[str], *
 
 async def run_assist_bench(settings: Settings, *, agents: int, seconds: float) -> dict:
     from hotline.bench.intake import migrated_database
-    from hotline.db import connect
+    from hotline.infra.db import connect
     from hotline.seeds.run import seed_all
 
     data_dir = Path(tempfile.mkdtemp(prefix="hotline-assist-"))

@@ -13,8 +13,8 @@ _TEXT = "鹿城区五马街道解放街路灯不亮已经一周了，晚上出�
 
 async def migrated_database(settings: Settings, name: str) -> str:
     """A database of the benchmark's own, created anew and migrated, so it neither reads nor pollutes real data."""
-    from hotline.db import connect, database_url
-    from hotline.migrate import migrate
+    from hotline.infra.db import connect, database_url
+    from hotline.infra.migrate import migrate
 
     admin = await asyncpg.connect(settings.database_url)
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -31,7 +31,7 @@ async def migrated_database(settings: Settings, name: str) -> str:
 
 async def fresh_database(settings: Settings, name: str) -> str:
     """A migrated database of its own with the city and its categories, no tickets."""
-    from hotline.db import connect
+    from hotline.infra.db import connect
     from hotline.seeds.city import seed_categories, seed_city
 
     url = await migrated_database(settings, name)

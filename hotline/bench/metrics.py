@@ -21,7 +21,7 @@ from hotline.bench.intake import fresh_database
 from hotline.metrics.report import metrics_report
 from hotline.command import service as command
 from hotline.config import Settings
-from hotline.db import connect, database_url
+from hotline.infra.db import connect, database_url
 
 RUNS = 20
 

@@ -46,7 +46,7 @@ async def demo_database(settings: Settings, name: str, data_dir: Path) -> tuple[
     """A database of the benchmark's own with the whole demo city (departments, matters, demo tickets);
     returns its URL and the demo accounts' generated passwords."""
     from hotline.bench.intake import migrated_database
-    from hotline.db import connect
+    from hotline.infra.db import connect
     from hotline.seeds.run import seed_all
 
     url = await migrated_database(settings, name)

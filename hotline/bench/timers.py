@@ -10,7 +10,7 @@ import time
 
 from hotline.bench.intake import fresh_database
 from hotline.config import Settings
-from hotline.db import connect
+from hotline.infra.db import connect
 
 _LEAD_S = 3.0  # timers fall due this long after the workers are ready, so lag is measured, not start-up
 _READY_TIMEOUT_S = 600  # loading E5 on a busy 2-core machine

@@ -1,6 +1,6 @@
 """The process's time-limit clock over the working calendar, rebuilt when the centre's calendar days have moved.
 
-Like the routing rules' live router (hotline.versioned): before a deadline is computed, a process compares the
+Like the routing rules' live router (hotline.infra.versioned): before a deadline is computed, a process compares the
 calendar history's highest id with the version it built from and rebuilds its clock when another process has set
 or removed a day, so a typhoon day declared through any API process holds for every next deadline.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncpg
 
 from hotline.calendar_days import service
-from hotline.versioned import Versioned
+from hotline.infra.versioned import Versioned
 from timelimits.calendar import WorkCalendar
 from timelimits.sla import SlaClock
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotline.validation import NonBlankStr
+from hotline.infra.validation import NonBlankStr
 
 DayKind = Literal["workday", "holiday"]
 

@@ -15,8 +15,8 @@ import asyncpg
 from hotline.auth.tokens import Principal, actor_role
 from hotline.calendar_days.schemas import DayKind
 from hotline.calendar_days.shift import DayShift
-from hotline.errors import Conflict, InvalidField, NotFound
-from hotline.sql import load_queries
+from hotline.infra.errors import Conflict, InvalidField, NotFound
+from hotline.infra.sql import load_queries
 from hotline.timers import service as timers
 from timelimits.calendar import WorkCalendar, statutory_workday
 from timelimits.sla import SlaClock, policy_for

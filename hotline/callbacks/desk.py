@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from hotline import clock
+from hotline.infra import clock
 from hotline.audit.service import log_access
 from hotline.auth.tokens import Principal
 from hotline.callbacks.service import default_retry_at, lock_due_callback, token_hash
-from hotline.errors import InvalidField, NotFound
+from hotline.infra.errors import InvalidField, NotFound
 from hotline.text.pii import mask, mask_text
 from hotline.sms import service as sms
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from hotline.tickets.service import record_event, ticket_for_action
 
 Q = load_queries(__file__, "desk.sql")

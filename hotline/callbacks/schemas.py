@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hotline.text.pii import mask_text
-from hotline.validation import NonBlankStr
+from hotline.infra.validation import NonBlankStr
 
 Satisfaction = Literal["satisfied", "basically_satisfied", "unsatisfied"]
 CallbackStatus = Literal["due", "overdue", "done", "not_callable", "awaiting_review"]

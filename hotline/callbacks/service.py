@@ -13,13 +13,13 @@ from typing import Any
 
 import asyncpg
 
-from hotline import clock
+from hotline.infra import clock
 from hotline.auth.tokens import Principal, SYSTEM
 from hotline.callbacks.supervision import open_order
-from hotline.errors import Conflict, InvalidField, NotFound
+from hotline.infra.errors import Conflict, InvalidField, NotFound
 from hotline.text.pii import mask_text
 from hotline.intake.redact import redact
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from hotline.tickets.protection import is_protected, reporter_of
 from hotline.tickets.service import record_event, ticket_for_action, transition
 from hotline.timers import service as timers

@@ -9,12 +9,12 @@ from typing import Any
 
 import asyncpg
 
-from hotline import clock
+from hotline.infra import clock
 from hotline.auth.tokens import SYSTEM, Principal, actor_role
-from hotline.errors import Conflict, Forbidden, NotFound
+from hotline.infra.errors import Conflict, Forbidden, NotFound
 from hotline.text.pii import mask_text
 from hotline.intake.redact import redact
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from hotline.tickets.protection import is_protected, reporter_of
 from hotline.tickets.service import record_event, ticket_for_action
 from timelimits.sla import SlaClock

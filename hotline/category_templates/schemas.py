@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from hotline.validation import NonBlankStr
+from hotline.infra.validation import NonBlankStr
 
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
 LIST_TYPES = frozenset({"singlevaluelist", "multivaluelist"})

@@ -9,9 +9,9 @@ import yaml
 
 from hotline.category_templates.schemas import Template
 from hotline.city.service import category_exists
-from hotline.errors import InvalidField
+from hotline.infra.errors import InvalidField
 from hotline.seeds import SEEDS_DIR
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 SEED_FILE = SEEDS_DIR / "category_templates.yaml"

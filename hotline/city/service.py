@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 

@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 
 from hotline.command import service
-from hotline.db import connect
+from hotline.infra.db import connect
 from hotline.hot_issues.service import hot_issues
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from feedback.definitions import (
 from feedback.periods import CITY_TIMEZONE, period_of_days
 from hotline.metrics.report import CHANNEL_LABELS
 from hotline.text.pii import mask_text
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 ZONE = ZoneInfo(CITY_TIMEZONE)

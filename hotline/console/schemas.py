@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hotline.cti.numbers import canonical_number
-from hotline.validation import CleanStr, NonBlankStr
+from hotline.infra.validation import CleanStr, NonBlankStr
 
 ContactKind = Literal["urge", "supplement"]  # 催办 / 补充情况
 

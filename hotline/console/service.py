@@ -20,10 +20,10 @@ from hotline.category_templates.service import template_for
 from hotline.city.service import category_exists
 from hotline.console.schemas import IntakeDetailsIn
 from hotline.cti import service as cti
-from hotline.errors import Conflict, InvalidField, InvalidFields, NotFound
+from hotline.infra.errors import Conflict, InvalidField, InvalidFields, NotFound
 from hotline.text.normalise import normalise_text
 from hotline.seeds import SEEDS_DIR
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from hotline.tickets.service import record_event
 from hotline.tickets.states import OPEN_STATUSES
 

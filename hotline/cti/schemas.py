@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from hotline.validation import CleanStr, NonBlankStr, instant_out_of_range
+from hotline.infra.validation import CleanStr, NonBlankStr, instant_out_of_range
 
 # Zammad names the first two events newCall and answer; both spellings are taken.
 EVENT_NAMES = {"ringing": "ringing", "newCall": "ringing", "answered": "answered", "answer": "answered",

@@ -16,9 +16,9 @@ import asyncpg
 from hotline.auth.tokens import Principal
 from hotline.cti.numbers import caller_key
 from hotline.cti.schemas import CtiEventIn
-from hotline.errors import Conflict, Forbidden, InvalidField, NotFound
+from hotline.infra.errors import Conflict, Forbidden, InvalidField, NotFound
 from hotline.text.pii import mask
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from hotline.tickets.service import record_event
 
 Q = load_queries(__file__)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from hotline.validation import NonBlankStr
+from hotline.infra.validation import NonBlankStr
 
 TicketType = Literal["consult", "complaint", "report", "suggestion", "help", "praise"]
 Urgency = Literal["emergency", "urgent", "normal"]

@@ -10,13 +10,13 @@ from typing import Any
 
 import asyncpg
 
-from hotline import clock
+from hotline.infra import clock
 from hotline.auth.tokens import Principal
 from hotline.city import service as city
 from hotline.callbacks.service import open_callback
-from hotline.errors import Conflict, Forbidden, InvalidField, NotFound
+from hotline.infra.errors import Conflict, Forbidden, InvalidField, NotFound
 from hotline.sms.service import queue_ticket_notice
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from hotline.tickets import protection
 from hotline.tickets.service import record_event, ticket_for_action, transition
 from hotline.timers import service as timers

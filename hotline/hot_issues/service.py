@@ -17,7 +17,7 @@ import numpy as np
 from feedback.hot_issues import HotIssueFinder, issue_title, place_terms
 from hotline.text.pii import mask_text
 from hotline.intake.repeats import RepeatPolicy
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 ROW_CAP = 2000

@@ -18,7 +18,7 @@ import numpy as np
 from classifier.embedders import Embedder
 from hotline.intake.repeats import find_repeats, store_vector
 from hotline.routing_rules.live_router import LiveRouter
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 T = TypeVar("T")

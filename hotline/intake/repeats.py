@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import asyncpg
 import numpy as np
 
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 

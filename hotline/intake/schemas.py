@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from hotline.console.schemas import IntakeDetailsIn
 from hotline.text.pii import parse_id_number, parse_phone
-from hotline.validation import CleanStr, NonBlankStr, instant_out_of_range
+from hotline.infra.validation import CleanStr, NonBlankStr, instant_out_of_range
 
 Channel = Literal["phone", "web", "app", "wechat", "letter", "visit", "110", "email"]
 CHANNELS: tuple[str, ...] = Channel.__args__

@@ -10,12 +10,12 @@ from typing import Any
 import asyncpg
 
 from hotline.auth.tokens import Principal, actor_role
-from hotline.errors import Conflict
+from hotline.infra.errors import Conflict
 from hotline.text.address import Gazetteer
 from hotline.text.normalise import normalise_text
 from hotline.text.pii import mask_text
 from hotline.intake.schemas import SubmissionIn
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 HEADS = ("type", "category", "urgency")

@@ -31,8 +31,8 @@ def _kind(kind: str) -> str:
 
 
 async def _with_connection(work):
-    from hotline.db import with_connection
-    from hotline.embedded import resolve_database_url
+    from hotline.infra.db import with_connection
+    from hotline.infra.embedded import resolve_database_url
 
     return await with_connection(resolve_database_url(Settings()), work)
 

@@ -21,7 +21,7 @@ from knowledge.documents import Passage, article_passages, doc_id, matter_passag
 from knowledge.gate import family_of
 from knowledge.hybrid import HybridIndex, SearchHit
 from knowledge.spelling import HomophoneCorrector
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 
 Q = load_queries(__file__)

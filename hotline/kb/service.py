@@ -8,7 +8,7 @@ import anyio
 import asyncpg
 
 from hotline.kb.live_index import LiveKnowledgeIndex
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from knowledge import text
 from knowledge.assist import knowledge_question
 from knowledge.answer import compose_answer, matter_answer

@@ -5,9 +5,9 @@ from typing import Any
 
 import asyncpg
 
-from hotline.errors import InvalidFields
+from hotline.infra.errors import InvalidFields
 from hotline.kb.service import save_article, save_matter
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from knowledge.transfer import (Row, column_header, family_problems, read_rows, row_error, same_content,
                                 stored_document)
 

@@ -7,7 +7,7 @@ import asyncpg
 
 from feedback.definitions import REPEAT_LINKING_STATUS, metric_values
 from feedback.periods import Period
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__, "report.sql")
 GROUP_BY = ("department", "channel", "category", "district")

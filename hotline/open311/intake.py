@@ -9,8 +9,8 @@ from typing import Any
 import asyncpg
 
 from hotline.category_templates.schemas import check_answers, describe_answers
-from hotline.errors import InvalidFields
-from hotline.flows import on_submission
+from hotline.infra.errors import InvalidFields
+from hotline.intake.flows import on_submission
 from hotline.intake.schemas import CitizenIn, SubmissionIn
 from hotline.open311 import service
 from hotline.open311.schemas import NewRequest

@@ -9,7 +9,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from hotline.errors import InvalidFields
+from hotline.infra.errors import InvalidFields
 from hotline.text.pii import parse_phone
 
 CHINA = timezone(timedelta(hours=8))

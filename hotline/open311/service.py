@@ -13,9 +13,9 @@ import asyncpg
 from hotline.auth.tokens import Principal
 from hotline.category_templates import service as templates
 from hotline.category_templates.schemas import Template
-from hotline.errors import Conflict, NotFound
+from hotline.infra.errors import Conflict, NotFound
 from hotline.open311.schemas import CHINA, NewRequest
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 RETRY_WINDOW = timedelta(hours=24)  # a client's identical request within this is a retry: the first ticket answers

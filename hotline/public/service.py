@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 

@@ -1,7 +1,7 @@
 """The process's router over the routing tables, rebuilt when the rules' version has moved.
 
 Before routing, a process compares the rules' history's highest id with the version it built from and reloads
-the rules when another process has edited them (hotline.versioned), so an edit made through any API process is
+the rules when another process has edited them (hotline.infra.versioned), so an edit made through any API process is
 used by all of them from their next ticket, without a restart.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import asyncpg
 
 from hotline.city import service as city
 from hotline.routing_rules import service
-from hotline.versioned import Versioned
+from hotline.infra.versioned import Versioned
 from routing.router import Router
 
 # Channels whose department suggestions nobody waits on (a dispatcher reads them later); an agent on a phone

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotline.validation import NonBlankStr
+from hotline.infra.validation import NonBlankStr
 
 Level = Literal["city", "district", "street"]
 

@@ -12,8 +12,8 @@ import asyncpg
 
 from hotline.auth.tokens import Principal
 from hotline.city import service as city
-from hotline.errors import Conflict, InvalidFields, NotFound
-from hotline.sql import load_queries
+from hotline.infra.errors import Conflict, InvalidFields, NotFound
+from hotline.infra.sql import load_queries
 from hotline.seeds import DUTY_LIST
 from routing.router import compile_pattern, load_rules
 

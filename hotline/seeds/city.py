@@ -5,7 +5,7 @@ import asyncpg
 import yaml
 
 from hotline.seeds import SEEDS_DIR
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 

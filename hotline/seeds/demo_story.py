@@ -1,5 +1,5 @@
 """The demo city's last month: each demo ticket moves through the real services at the moments a real month would
-have (hotline.clock), so the dashboards show what a pilot would: spread deadlines, late signs and replies, real
+have (hotline.infra.clock), so the dashboards show what a pilot would: spread deadlines, late signs and replies, real
 handling times, warnings and overdue tickets now, callbacks 满意 / 基本满意 / 不满意 or unreached, reviews, 重办,
 extensions and 督办单.
 
@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 
 import asyncpg
 
-from hotline import clock
+from hotline.infra import clock
 from hotline.auth.tokens import Principal
 from hotline.callbacks.service import record_callback, reopen_ticket, uphold_appeal
 from hotline.callbacks.supervision import answer_order, close_order, escalate_overdue_orders
@@ -27,7 +27,7 @@ from hotline.dispatch.service import (
 )
 from hotline.seeds.demo_tickets import TEMPLATES
 from hotline.seeds.users import DEMO_USERS
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from hotline.timers.service import fire_due_timers
 from timelimits.sla import SlaClock
 

@@ -1,5 +1,5 @@
 """A few hundred demo tickets written by the project (templates x places x times) over the last 30 days, fed
-through real intake, each at the moment it arrived (hotline.clock), oldest first."""
+through real intake, each at the moment it arrived (hotline.infra.clock), oldest first."""
 from __future__ import annotations
 
 import random
@@ -8,12 +8,12 @@ from typing import NamedTuple
 
 import asyncpg
 
-from hotline import clock
+from hotline.infra import clock
 from hotline.text.address import Gazetteer
 from hotline.intake.schemas import CitizenIn, SubmissionIn
 from hotline.intake.service import prepare_submission, record_submission
 from hotline.seeds.city import read_yaml
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 

@@ -14,7 +14,7 @@ from hotline.seeds.city import seed_categories, seed_city
 from hotline.seeds.demo_story import play_demo_story
 from hotline.seeds.demo_tickets import seed_demo_tickets
 from hotline.seeds.users import seed_demo_users
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from timelimits.sla import SlaClock
 
 Q = load_queries(__file__, "inventory.sql")

@@ -7,7 +7,7 @@ from pathlib import Path
 import asyncpg
 
 from hotline.auth.service import create_user
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__)
 

@@ -15,7 +15,7 @@ import asyncpg
 from hotline.auth.tokens import SYSTEM, Principal
 from hotline.text.pii import mask
 from hotline.sms.gateway import GatewayError, OutgoingSms, SmsGateway
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from hotline.tickets.service import record_event
 
 Q = load_queries(__file__)

@@ -14,9 +14,9 @@ from typing import Any
 import asyncpg
 
 from hotline.auth.tokens import Principal
-from hotline.errors import InvalidFields, NotFound
+from hotline.infra.errors import InvalidFields, NotFound
 from hotline.intake.redact import Reporter, leaks, redact
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from hotline.tickets.service import record_event
 
 Q = load_queries(__file__, "protection.sql")

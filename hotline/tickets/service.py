@@ -9,9 +9,9 @@ from typing import Any
 import asyncpg
 
 from hotline.auth.tokens import Principal, actor_role  # actor_role re-exported for older callers
-from hotline.errors import Forbidden, InvalidField, NotFound
+from hotline.infra.errors import Forbidden, InvalidField, NotFound
 from hotline.text.pii import parse_id_number, parse_phone
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 from hotline.tickets.states import next_status
 
 Q = load_queries(__file__)

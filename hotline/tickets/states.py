@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hotline.errors import IllegalTransition
+from hotline.infra.errors import IllegalTransition
 
 STATUSES = (
     "received", "answered", "dispatched", "accepted", "returned", "replied",

@@ -11,8 +11,8 @@ import asyncpg
 
 from hotline.auth.tokens import SYSTEM
 from hotline.callbacks.supervision import open_orders, order_row
-from hotline.db import UNAVAILABLE_ERRORS
-from hotline.sql import load_queries
+from hotline.infra.db import UNAVAILABLE_ERRORS
+from hotline.infra.sql import load_queries
 from hotline.tickets.service import record_events
 from hotline.seeds import SLA_POLICIES
 from timelimits.sla import SlaClock

@@ -23,7 +23,7 @@ from hotline.api.callbacks import public_callback
 from hotline.api.deps import AppSettings, Conn
 from hotline.auth.tokens import Principal, issue_token
 from hotline.city import service as city
-from hotline.errors import NotFound, Unauthorized
+from hotline.infra.errors import NotFound, Unauthorized
 from hotline.web.session import (
     CSRF_COOKIE, end_page_session, end_session, forget_stale_session, new_login_csrf, session_principal,
     set_login_csrf, start_session, tokens_match,

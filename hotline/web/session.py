@@ -20,7 +20,7 @@ from hotline.api.deps import SESSION_COOKIE, checked_claims, renew_session_if_du
 from hotline.auth.sessions import end_session as end_stored_session
 from hotline.auth.tokens import Principal, read_claims, session_id_of
 from hotline.config import Settings
-from hotline.errors import Unauthorized
+from hotline.infra.errors import Unauthorized
 
 CSRF_COOKIE = "hotline_csrf"
 CSRF_HEADER = "x-csrf-token"

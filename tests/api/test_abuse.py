@@ -6,7 +6,7 @@ from tests.conftest import TEST_PASSWORD, log_in, make_settings, start_client
 
 async def test_failed_logins_lock_the_user_until_an_admin_lifts_it(api, tokens, shared_db_url):
     from hotline.auth.service import create_user
-    from hotline.db import connect
+    from hotline.infra.db import connect
 
     username = f"clerk-{uuid.uuid4().hex[:6]}"
     conn = await connect(shared_db_url)

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from hotline.cti.service import create_token
-from hotline.db import connect
+from hotline.infra.db import connect
 
 CALLER = "13906661234"
 

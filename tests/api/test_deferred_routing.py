@@ -56,7 +56,7 @@ def model_reasons(routes: list[dict]) -> list[str]:
 async def run_worker_once(settings) -> None:
     """What a worker does with due timers: its own routing model, loaded as at its start-up."""
     from classifier.embedders import load_embedder
-    from hotline.db import create_pool
+    from hotline.infra.db import create_pool
     from hotline.intake.enrich import make_enricher
     from hotline.runtime import load_live_router
     from hotline.worker import enrich_due_tickets
@@ -98,8 +98,8 @@ async def test_a_phone_call_gets_the_models_suggestion_at_once(model_api):
 
 
 async def test_first_dispatch_accuracy_judges_the_set_the_dispatcher_saw(model_api):
-    from hotline.db import connect
-    from hotline.training_data import suggestion_accuracy
+    from hotline.infra.db import connect
+    from hotline.training.service import suggestion_accuracy
     from tests.conftest import TEST_PASSWORD
 
     settings, client = model_api
@@ -145,7 +145,7 @@ def model_version(settings) -> str:
 
 async def stored_sets(settings, number: str) -> dict[str | None, int]:
     """Every set of suggestions the ticket ever got: {model_version: rows}."""
-    from hotline.db import connect
+    from hotline.infra.db import connect
 
     conn = await connect(settings.database_url)
     try:

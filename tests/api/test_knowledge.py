@@ -2,7 +2,7 @@
 sub-items fit, "I don't know" when nothing fits; the chat keeps the topic; edits reach every process."""
 import uuid
 
-from hotline.db import connect
+from hotline.infra.db import connect
 from hotline.kb.live_index import LiveKnowledgeIndex
 from hotline.kb.service import answer, save_matter
 from classifier.embedders import load_embedder

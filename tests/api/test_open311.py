@@ -271,7 +271,7 @@ def test_the_cli_makes_a_key_that_the_facade_accepts(fresh_db_url):
     from typer.testing import CliRunner
 
     from hotline.cli import app
-    from hotline.db import connect
+    from hotline.infra.db import connect
     from hotline.open311 import service
 
     result = CliRunner().invoke(app, ["open311", "key", "12345微信小程序", "--note", "运维：李工"],
@@ -292,7 +292,7 @@ def test_the_cli_makes_a_key_that_the_facade_accepts(fresh_db_url):
 
 
 async def test_the_same_request_a_day_later_is_a_new_ticket(api, shared_db_url, key, services):
-    from hotline.db import connect
+    from hotline.infra.db import connect
 
     form = noise_form(key, services)
     first = check("post", "json", await api.post(f"{BASE}/requests.json", data=form))[0]

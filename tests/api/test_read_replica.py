@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from hotline.db import database_url
+from hotline.infra.db import database_url
 from tests.conftest import clone_database, log_in, make_settings, start_client
 
 CLOSED_PORT_URL = "postgresql://nobody@127.0.0.1:1/none"

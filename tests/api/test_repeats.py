@@ -20,7 +20,7 @@ async def repeats_of(api, tokens, number):
 async def run_enrichment(db_url):
     """What a worker does for new tickets: embed them and look for the same event nearby."""
     from classifier.embedders import load_embedder
-    from hotline.db import connect
+    from hotline.infra.db import connect
     from hotline.intake.enrich import make_enricher
     from hotline.worker import enrich_due_tickets
 

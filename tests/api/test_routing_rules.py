@@ -117,7 +117,7 @@ async def test_an_edit_made_in_one_process_routes_the_next_ticket_in_another(fre
 
 async def test_seeding_again_keeps_edits_and_adds_nothing_twice(fresh_db_url, tmp_path):
     from hotline.auth.tokens import SYSTEM
-    from hotline.db import connect
+    from hotline.infra.db import connect
     from hotline.routing_rules import service
 
     conn = await connect(fresh_db_url)

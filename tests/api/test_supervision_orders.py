@@ -2,7 +2,7 @@
 an order past its deadline escalating by itself (once per level, then lapsed once), and bad input refused."""
 from datetime import datetime, timezone
 
-from hotline.db import connect
+from hotline.infra.db import connect
 from tests.api.test_access_matrix import ticket_sent_to_zjj
 from tests.api.test_callbacks import actions
 

@@ -1,7 +1,7 @@
 """Reading tickets: who sees what, masking, pagination and filters."""
 import uuid
 
-from hotline.db import connect
+from hotline.infra.db import connect
 
 
 async def submit(api, **extra):

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from hotline import clock
+from hotline.infra import clock
 
 
 async def test_the_database_and_the_services_follow_the_demo_moment_and_then_the_real_clock(conn):

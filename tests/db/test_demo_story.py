@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from feedback.periods import period_of_days
 from hotline.metrics.report import metrics_report
-from hotline.db import connect
+from hotline.infra.db import connect
 from hotline.seeds.run import seed_all
 from tests.conftest import make_settings
 from tests.unit.test_event_labels import labelled_actions

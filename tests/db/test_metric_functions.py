@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from hotline.db import connect
-from hotline.migrate import FUNCTION_FILES, migrate
+from hotline.infra.db import connect
+from hotline.infra.migrate import FUNCTION_FILES, migrate
 
 DEFINITION = re.compile(r"CREATE OR REPLACE FUNCTION (\w+)\s*\(.*?\$(\w*)\$(.*?)\$\2\$", re.S)
 

@@ -1,8 +1,8 @@
 """The migrated schema accepts every stored query, and migrations are idempotent."""
 import pytest
 
-from hotline.migrate import migrate
-from hotline.sql import Queries, all_query_files
+from hotline.infra.migrate import migrate
+from hotline.infra.sql import Queries, all_query_files
 
 QUERIES = [(path, name) for path in all_query_files() for name, _ in Queries(path).items()]
 

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from hotline.db import connect, create_pool
+from hotline.infra.db import connect, create_pool
 from hotline.sms.gateway import HttpJsonGateway
 from hotline.sms.service import queue_message, send_due
 from hotline.worker import run_worker

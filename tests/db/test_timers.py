@@ -1,7 +1,7 @@
 """Durable timers: two workers fire every due timer exactly once; a worker that dies mid-batch loses nothing."""
 import asyncio
 
-from hotline.db import connect
+from hotline.infra.db import connect
 from hotline.timers.service import fire_due_timers
 from hotline.worker import run_worker
 from tests.conftest import make_settings

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from classifier.pipeline import TicketClassifier
 from classifier.training import train_from_examples
-from hotline.training_data import confirmed_categories
+from hotline.training.service import confirmed_categories
 
 
 async def classified_ticket(conn, text, *categories):

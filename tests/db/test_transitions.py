@@ -2,7 +2,7 @@
 import pytest
 
 from hotline.auth.tokens import Principal
-from hotline.errors import IllegalTransition
+from hotline.infra.errors import IllegalTransition
 from hotline.tickets.service import transition
 
 AGENT = Principal(user_id=None, username="system-test", role="agent")

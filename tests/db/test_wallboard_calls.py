@@ -8,7 +8,7 @@ from hotline.command import service as command
 from hotline.command.service import ZONE
 from hotline.cti.schemas import CtiEventIn
 from hotline.cti.service import create_token, disable_token, record_call_event
-from hotline.db import connect
+from hotline.infra.db import connect
 
 
 async def test_the_calls_tile_counts_todays_calls_once_a_pbx_is_connected(fresh_db_url):

@@ -20,8 +20,8 @@ from hotline.app import create_app
 from hotline.bench.intake import fresh_database
 from hotline.bench.load import free_port
 from hotline.config import Settings
-from hotline.db import connect
-from hotline.embedded import start_embedded
+from hotline.infra.db import connect
+from hotline.infra.embedded import start_embedded
 from tests.conftest import make_settings
 from tests.faults.conftest import Burst, submission, submit_until_acknowledged
 

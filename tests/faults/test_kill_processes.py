@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import psutil
 
 from hotline.bench.load import free_port
-from hotline.db import connect
+from hotline.infra.db import connect
 from hotline.timers.service import schedule
 from tests.faults.conftest import (
     HOTLINE, ApiProcess, Burst, product_env, start_worker, stop_processes, submit_until_acknowledged,

@@ -1,7 +1,7 @@
 """Named SQL blocks are parsed exactly and duplicates are refused."""
 import pytest
 
-from hotline.sql import bind, parse_named_queries, parse_queries
+from hotline.infra.sql import bind, parse_named_queries, parse_queries
 
 
 def test_blocks_split_on_name_markers():

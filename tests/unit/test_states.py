@@ -1,7 +1,7 @@
 """The ticket state machine refuses every move DESIGN.md does not allow."""
 import pytest
 
-from hotline.errors import IllegalTransition
+from hotline.infra.errors import IllegalTransition
 from hotline.tickets.states import OPEN_STATUSES, STATUSES, TRANSITIONS, allowed_actions, next_status
 
 DESIGN_EDGES = {

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from hotline.cti.service import create_token
-from hotline.db import connect
+from hotline.infra.db import connect
 from tests.conftest import clone_database
 from tests.web.api_steps import bearer, post_ok
 from tests.web.conftest import serve

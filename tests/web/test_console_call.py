@@ -17,7 +17,7 @@ import httpx
 
 from hotline.cti.schemas import CtiEventIn
 from hotline.cti.service import create_token, record_call_event
-from hotline.db import connect
+from hotline.infra.db import connect
 from tests.web.api_steps import bearer, post_ok
 from tests.web.console_steps import choose_department
 

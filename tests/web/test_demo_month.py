@@ -12,7 +12,7 @@ import uvicorn
 
 from hotline.app import create_app
 from hotline.config import Settings
-from hotline.db import connect
+from hotline.infra.db import connect
 from hotline.seeds.run import seed_all
 from tests.conftest import clone_database
 from tests.web.conftest import Session, _free_port

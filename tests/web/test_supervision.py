@@ -40,7 +40,7 @@ async def _callback_due_yesterday(server, number: str) -> None:
 async def _web_tickets_in_dongtou(server, texts: list[str], phones: list[str]) -> list[str]:
     """Web submissions from 洞头区 by the given callers, embedded as the worker's enrich step would do it."""
     from classifier.embedders import load_embedder
-    from hotline.db import connect
+    from hotline.infra.db import connect
     from hotline.intake.enrich import make_enricher
 
     numbers = []

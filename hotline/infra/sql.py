@@ -85,7 +85,7 @@ def load_queries(module_file: str, filename: str = "queries.sql") -> Queries:
 
 
 def all_query_files() -> list[Path]:
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     return sorted(
         p for pkg in ("hotline", "knowledge", "routing", "feedback") for p in (root / pkg).rglob("*.sql")
         if "migrations" not in p.parts

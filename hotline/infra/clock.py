@@ -1,6 +1,6 @@
 """The moment the services act at: the real clock, or a past moment while the demo story replays a month.
 
-The database side follows the same moment: `acting_at` sets `hotline.clock` for the transaction and puts the
+The database side follows the same moment: `acting_at` sets `hotline.infra.clock` for the transaction and puts the
 `hotline_clock` schema (migration 0020) before pg_catalog, so `now()` in every query, trigger and column default
 reads it. Nothing but the demo seed ever sets it; unset, both are the real clock.
 """
@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import asyncpg
 
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
 Q = load_queries(__file__, "clock.sql")
 _acting_at: ContextVar[datetime | None] = ContextVar("acting_at", default=None)

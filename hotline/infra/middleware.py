@@ -101,7 +101,7 @@ class UnhandledErrorMiddleware:
 
 
 async def _send_error(send: Send, error: Exception) -> None:
-    from hotline.db import database_went_away
+    from hotline.infra.db import database_went_away
 
     if database_went_away(error):
         log.warning("database unavailable: %s", type(error).__name__)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import asyncpg
 
-from hotline.sql import load_queries
+from hotline.infra.sql import load_queries
 
-Q = load_queries(__file__, "training_data.sql")
+Q = load_queries(__file__)
 
 
 async def confirmed_categories(conn: asyncpg.Connection) -> list[dict[str, str]]:

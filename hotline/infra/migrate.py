@@ -7,9 +7,10 @@ from pathlib import Path
 
 import asyncpg
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+HOTLINE_DIR = Path(__file__).resolve().parents[1]
+MIGRATIONS_DIR = HOTLINE_DIR / "migrations"
 # Functions kept whole in one file beside the queries that read what they keep, not scattered over migrations.
-FUNCTION_FILES = (Path(__file__).resolve().parent / "metrics" / "functions.sql",)
+FUNCTION_FILES = (HOTLINE_DIR / "metrics" / "functions.sql",)
 _LOCK_KEY = 12345_0001  # any constant shared by every process that migrates
 
 
@@ -56,7 +57,7 @@ async def _apply_function_files(conn: asyncpg.Connection) -> list[str]:
     for path in FUNCTION_FILES:
         sql = path.read_text(encoding="utf-8")
         checksum = hashlib.sha256(sql.encode()).hexdigest()
-        name = path.relative_to(MIGRATIONS_DIR.parent).as_posix()
+        name = path.relative_to(HOTLINE_DIR).as_posix()
         if await conn.fetchval("SELECT checksum FROM schema_functions WHERE name = $1", name) == checksum:
             continue
         async with conn.transaction():
