@@ -4,6 +4,7 @@
 
 (() => {
   const { api, el, formatTime, toast, formJson, busy } = Hotline;
+  const { reasonWith, formFailure, showOnce } = AdminForms;
   const TOKENS = "/api/v1/admin/cti-tokens";
   const EXTENSIONS = "/api/v1/admin/cti-extensions";
   const FIELDS = { name: "交换机名称", note: "说明", reason: "理由", extension: "分机号", username: "座席账号" };
@@ -19,21 +20,9 @@
     [/^only agents, supervisors and admins take calls$/, () => "只有座席、督办和管理员账号接听来电"],
   ];
 
-  function reasonOf(reason) {
-    for (const [pattern, say] of REASONS) {
-      const match = pattern.exec(String(reason || ""));
-      if (match) return say(...match.slice(1));
-    }
-    return Hotline.reasonText(reason);
-  }
-
   function failure(error) {
-    const body = (error.body && error.body.error) || {};
-    if (body.code === "validation_error" && Array.isArray(body.fields)) {
-      return "填写有误：" + body.fields.map((f) => (FIELDS[f.field] || f.field) + "（" + reasonOf(f.reason) + "）").join("；");
-    }
-    if (error.status === 404) return "没有这个令牌、分机或账号（可能已被他人修改），列表已刷新。";
-    return error.message;
+    return formFailure(error, { fields: FIELDS, reasonOf: reasonWith(REASONS),
+                                notFound: "没有这个令牌、分机或账号（可能已被他人修改），列表已刷新。" });
   }
 
   function tokenRow(token) {
@@ -84,12 +73,8 @@
     if (!name) return toast(invalid("name", "必填"), "error");
     await attempt(form, async () => {
       const created = await api("POST", TOKENS, note ? { name, note } : { name });
-      document.getElementById("pbx-shown").replaceChildren(
-        el("div", { class: "alert alert-success", role: "alert" },
-          created.name + " 的接入令牌（只显示这一次，系统只保存其摘要）：",
-          el("strong", { class: "secret", dataset: { secret: "" } }, created.token), el("br"),
-          "请配置到交换机的事件推送中（Authorization: Bearer 令牌，POST /api/v1/cti/events）。 ",
-          el("button", { type: "button", class: "btn btn-small", onclick: (e) => e.target.closest(".alert").remove() }, "已配置，关闭")));
+      showOnce("pbx-shown", created.name + " 的接入令牌（只显示这一次，系统只保存其摘要）：", created.token,
+        "请配置到交换机的事件推送中（Authorization: Bearer 令牌，POST /api/v1/cti/events）。", "已配置，关闭");
       form.reset();
     });
   }

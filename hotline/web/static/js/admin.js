@@ -3,7 +3,8 @@
 "use strict";
 
 (() => {
-  const { api, el, label, formatTime, toast, formJson, busy, reasonText, departments } = Hotline;
+  const { api, el, label, formatTime, toast, formJson, busy, departments } = Hotline;
+  const { reasonWith, formFailure, showOnce } = AdminForms;
   const USERS = "/api/v1/admin/users";
   const KEYS = "/api/v1/admin/open311-keys";
   const CHANGES = "/api/v1/admin/changes";
@@ -30,22 +31,10 @@
   let deptNames = null;  // code -> name
   let users = [];
 
-  function reasonOf(reason) {
-    const text = String(reason || "").replace(/^Value error, /, "");
-    for (const [pattern, say] of REASONS) {
-      const match = pattern.exec(text);
-      if (match) return say(...match.slice(1));
-    }
-    return reasonText(text);
-  }
+  const reasonOf = reasonWith(REASONS);
 
   function failure(error) {
-    const body = (error.body && error.body.error) || {};
-    if (body.code === "validation_error" && Array.isArray(body.fields)) {
-      return "填写有误：" + body.fields.map((f) => (FIELDS[f.field] || f.field) + "（" + reasonOf(f.reason) + "）").join("；");
-    }
-    if (error.status === 404) return "没有这个账号或密钥（可能已被他人修改），列表已刷新。";
-    return error.message;  // common.js words the refusals (已存在, 已停用, 最后一个管理员 ...)
+    return formFailure(error, { fields: FIELDS, reasonOf, notFound: "没有这个账号或密钥（可能已被他人修改），列表已刷新。" });
   }
 
   function invalid(field, reason) {
@@ -137,13 +126,6 @@
           el("input", { name: "reason", maxlength: "500", placeholder, "aria-label": "理由" }),
           el("button", { type: "button", class: "btn btn-primary", dataset: { confirm: action } }, confirm),
           el("button", { type: "button", class: "btn", dataset: { cancel: "" } }, "取消"))));
-  }
-
-  function showOnce(boxId, title, secret, note) {
-    document.getElementById(boxId).replaceChildren(
-      el("div", { class: "alert alert-success", role: "alert" },
-        title, el("strong", { class: "secret", dataset: { secret: "" } }, secret), el("br"), note,
-        " ", el("button", { type: "button", class: "btn btn-small", onclick: (e) => e.target.closest(".alert").remove() }, "已交付，关闭")));
   }
 
   async function runAction(row) {
