@@ -70,14 +70,12 @@ WHERE t.status IN ('dispatched', 'accepted', 'reopened')
   AND CASE WHEN t.status = 'accepted' THEN t.reply_by ELSE t.sign_by END < now()
 GROUP BY 1, 2, 3, 4;
 
--- name: pbx_connected
--- A PBX is connected when it holds a live token (hotline cti token, or the admin's 电话系统 keys).
-SELECT EXISTS (SELECT 1 FROM cti_tokens WHERE disabled_at IS NULL);
-
 -- name: call_log_today
 -- Incoming calls since $1 (the day's local midnight): ringing now and not yet answered (a call ringing for over an
 -- hour without a hangup is a lost event, not a caller), answered, and given up before an answer; the median wait.
-SELECT count(*) FILTER (WHERE answered_at IS NULL AND ended_at IS NULL
+-- `connected`: a PBX holds a live token (hotline cti token, or the admin's 电话系统接入).
+SELECT EXISTS (SELECT 1 FROM cti_tokens WHERE disabled_at IS NULL) AS connected,
+       count(*) FILTER (WHERE answered_at IS NULL AND ended_at IS NULL
                           AND ringing_at > now() - interval '1 hour') AS waiting,
        count(*) FILTER (WHERE answered_at IS NOT NULL) AS answered,
        count(*) FILTER (WHERE answered_at IS NULL AND ended_at IS NOT NULL) AS abandoned,

@@ -384,10 +384,9 @@ async def drill(conn: asyncpg.Connection, *, measure: str, part: str, days: Days
 async def call_log(conn: asyncpg.Connection, *, day: date) -> dict[str, Any] | None:
     """Calls waiting now, answered and abandoned today from the PBX's call log (cti_calls, written by the CTI
     event API), or None while no PBX is connected (the wallboard then says 暂未接入电话系统)."""
-    if not await conn.fetchval(Q.pbx_connected):
+    row = await conn.fetchrow(Q.call_log_today, datetime.combine(day, time.min, tzinfo=ZONE))
+    if not row["connected"]:
         return None
-    midnight = datetime.combine(day, time.min, tzinfo=ZONE)
-    row = await conn.fetchrow(Q.call_log_today, midnight)
     median = row["median_wait_s"]
     return {"waiting": row["waiting"], "answered": row["answered"], "abandoned": row["abandoned"],
             "median_wait_s": None if median is None else round(median, 1)}
